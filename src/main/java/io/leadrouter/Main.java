@@ -1,0 +1,153 @@
+package io.leadrouter;
+
+import io.leadrouter.auth.Jwt;
+import io.leadrouter.config.Config;
+import io.leadrouter.owner.Partitioner;
+import io.leadrouter.store.InMemoryStore;
+import io.leadrouter.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Command line: {@code java -jar lead-router.jar [--setting value ...]} serves;
+ * {@code java -jar lead-router.jar token --account ID [--account ID2] --sub EMAIL [--ttl 1h]} mints a token.
+ */
+public final class Main {
+
+  static {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty("hazelcast.logging.type", "slf4j");
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> argv = new ArrayList<>(Arrays.asList(args));
+    if (!argv.isEmpty() && argv.get(0).equals("token")) {
+      System.exit(token(argv.subList(1, argv.size())));
+    }
+    Config config;
+    try {
+      config = Config.load(System.getenv(), argv);
+    } catch (Config.ConfigException e) {
+      e.problems().forEach(p -> System.err.println("invalid setting: " + p));
+      System.exit(2);
+      return;
+    }
+    config.describe().forEach(line -> LOG.info("setting {}", line));
+    Vertx vertx = Vertx.vertx();
+    JWTAuthOptions jwt = Jwt.options(config);
+    if (config.devMode()) {
+      LOG.warn("*****************************************************************************************");
+      LOG.warn("DEV MODE: no LEADROUTER_JWT_SECRET or LEADROUTER_JWT_PUBLIC_KEYS is set. Tokens are signed");
+      LOG.warn("with a generated secret kept in {}. Never run like this in production.",
+          config.dataDir().resolve(Jwt.DEV_SECRET_FILE).toAbsolutePath());
+      LOG.warn("A token for every account, valid 24 h (pass the account in x-account-id):");
+      LOG.warn("{}", Jwt.mint(vertx, Jwt.hmacSecret(config), "dev@localhost", List.of("*"), 86_400));
+      LOG.warn("*****************************************************************************************");
+    }
+    Store store;
+    try {
+      store = Stores.open(vertx, config).await(5, TimeUnit.MINUTES);
+      LeadRouter app = LeadRouter.start(vertx, config, store, jwt, Partitioner.hashing(config.partitions()),
+          nodeName(config)).await(2, TimeUnit.MINUTES);
+      LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), app.httpPort());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, app, store), "shutdown"));
+    } catch (Exception e) {
+      LOG.error("start-up failed: {}", e.getMessage(), e);
+      vertx.close();
+      Stores.closeEmbedded();
+      System.exit(1);
+    }
+  }
+
+  /** Graceful stop (SIGTERM): HTTP first, then the owners drain write-behind, then the store. */
+  private static void shutdown(Vertx vertx, LeadRouter app, Store store) {
+    LOG.info("shutting down: draining write-behind");
+    try {
+      app.stop().compose(v -> store.close()).eventually(vertx::close).await(60, TimeUnit.SECONDS);
+      LOG.info("stopped cleanly");
+    } catch (Exception e) {
+      LOG.error("shutdown did not complete cleanly: {}", e.getMessage());
+    } finally {
+      Stores.closeEmbedded();
+    }
+  }
+
+  private static String nodeName(Config config) {
+    try {
+      return InetAddress.getLocalHost().getHostName() + ":" + config.httpPort();
+    } catch (Exception e) {
+      return "node:" + config.httpPort();
+    }
+  }
+
+  private static int token(List<String> args) {
+    List<String> accounts = new ArrayList<>();
+    String sub = null;
+    Duration ttl = Duration.ofHours(1);
+    List<String> rest = new ArrayList<>();
+    try {
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        switch (a) {
+          case "--account" -> accounts.addAll(Arrays.asList(args.get(++i).split(",")));
+          case "--sub" -> sub = args.get(++i);
+          case "--ttl" -> ttl = parseTtl(args.get(++i));
+          default -> rest.add(a);
+        }
+      }
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      System.err.println("usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]"
+          + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+      return 2;
+    }
+    if (accounts.isEmpty() || sub == null || sub.isBlank()) {
+      System.err.println("usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]");
+      return 2;
+    }
+    Config config;
+    try {
+      config = Config.load(System.getenv(), rest);
+    } catch (Config.ConfigException e) {
+      e.problems().forEach(p -> System.err.println("invalid setting: " + p));
+      return 2;
+    }
+    if (config.jwtSecret() == null && !config.jwtPublicKeys().isEmpty()) {
+      System.err.println("token: the service verifies " + config.jwtAlgorithm()
+          + " tokens from public keys; mint them with the matching private key, not here");
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      System.out.println(Jwt.mint(vertx, Jwt.hmacSecret(config), sub, accounts, ttl.getSeconds()));
+    } finally {
+      vertx.close();
+    }
+    return 0;
+  }
+
+  static Duration parseTtl(String s) {
+    if (!s.matches("[1-9][0-9]{0,8}[smhd]")) {
+      throw new IllegalArgumentException("bad --ttl '" + s + "'");
+    }
+    long n = Long.parseLong(s.substring(0, s.length() - 1));
+    return switch (s.charAt(s.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+}

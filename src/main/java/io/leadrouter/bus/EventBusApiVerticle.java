@@ -1,0 +1,90 @@
+package io.leadrouter.bus;
+
+import io.leadrouter.auth.Authenticator;
+import io.leadrouter.http.ApiException;
+import io.leadrouter.http.Views;
+import io.leadrouter.owner.RotationService;
+import io.leadrouter.owner.ServiceException;
+import io.leadrouter.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-bus API for services in the same cluster, with the semantics and account checks of HTTP.
+ *
+ * <p>Request: a JSON object {@code {"rotationId": 7, "accountId": "2311"}} with the header
+ * {@code authorization: Bearer <JWT>}. Reply: the same JSON as the HTTP route. Failure: a
+ * {@code ReplyException} whose failure code is the HTTP status (400, 401, 403, 404, 409, 503) and whose
+ * message is the HTTP error message.
+ */
+public final class EventBusApiVerticle extends VerticleBase {
+
+  public static final String NEXT_USER = "leadrouter.api.next-user";
+  public static final String GET_ROTATION = "leadrouter.api.get-rotation";
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
+
+  private final JWTAuthOptions jwtOptions;
+  private final RotationService rotations;
+  private final Store store;
+  private Authenticator authenticator;
+
+  public EventBusApiVerticle(JWTAuthOptions jwtOptions, RotationService rotations, Store store) {
+    this.jwtOptions = jwtOptions;
+    this.rotations = rotations;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
+    return Future.join(
+        vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, true)).completion(),
+        vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, false)).completion());
+  }
+
+  private void handle(Message<Object> message, boolean pick) {
+    if (!(message.body() instanceof JsonObject body)) {
+      message.fail(400, "body: must be a JSON object {\"rotationId\": ..., \"accountId\": ...}");
+      return;
+    }
+    Object rawId = body.getValue("rotationId");
+    long id;
+    if (rawId instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
+      id = n.longValue();
+    } else if (rawId instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
+      id = Long.parseLong(s);
+    } else {
+      message.fail(400, "rotationId: must be a positive integer");
+      return;
+    }
+    Object account = body.getValue("accountId");
+    if (account != null && !(account instanceof String)) {
+      message.fail(400, "accountId: must be a string");
+      return;
+    }
+    authenticator.authenticate(message.headers().get("authorization"), (String) account)
+        .compose(caller -> pick
+            ? rotations.pick(caller.accountId(), id, message.headers().get("x-request-id")).map(Views::nextUser)
+            : rotations.get(caller.accountId(), id).compose(s -> s.teamId() == null
+                ? Future.succeededFuture(Views.rotation(s, null))
+                : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t))))
+        .onSuccess(message::reply)
+        .onFailure(e -> {
+          if (e instanceof ApiException a) {
+            message.fail(a.status(), a.getMessage());
+          } else if (e instanceof ServiceException s) {
+            message.fail(s.status(), s.getMessage());
+          } else {
+            LOG.error("event-bus API: unexpected failure", e);
+            message.fail(500, "internal error");
+          }
+        });
+  }
+}

@@ -1,0 +1,161 @@
+package io.leadrouter.http;
+
+import io.leadrouter.auth.Authenticator;
+import io.leadrouter.auth.Caller;
+import io.leadrouter.owner.Messages;
+import io.leadrouter.owner.RotationService;
+import io.leadrouter.owner.ServiceException;
+import io.leadrouter.store.Store;
+import io.leadrouter.store.StoreException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API. All routes are declared in {@link #routes()}; authentication and the account check are one
+ * chained handler; every failure is rendered by one failure handler as {@code {"error": {code, message}}}.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
+  public static final long MAX_BODY = 1024 * 1024;
+  private static final String CALLER = "caller";
+
+  private final String host;
+  private final int port;
+  private final JWTAuthOptions jwtOptions;
+  private final Store store;
+  private final RotationService rotations;
+  private Authenticator authenticator;
+  private HttpServer server;
+
+  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Store store, RotationService rotations) {
+    this.host = host;
+    this.port = port;
+    this.jwtOptions = jwtOptions;
+    this.store = store;
+    this.rotations = rotations;
+  }
+
+  @Override
+  public Future<?> start() {
+    authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(routes())
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  Router routes() {
+    Router router = Router.router(vertx);
+    RotationRoutes r = new RotationRoutes(store, rotations);
+    DirectoryRoutes d = new DirectoryRoutes(store);
+
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+    for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
+      router.route(prefix).handler(this::authenticate);
+    }
+
+    router.post("/lead-rotations").handler(r::create);
+    router.get("/lead-rotations").handler(r::list);
+    router.get("/lead-rotations/:rotationId").handler(r::get);
+    router.put("/lead-rotations/:rotationId").handler(r::update);
+    router.delete("/lead-rotations/:rotationId").handler(r::delete);
+    router.patch("/lead-rotations/:rotationId/status").handler(r::changeStatus);
+    router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
+
+    router.post("/teams").handler(d::createTeam);
+    router.get("/teams").handler(d::listTeams);
+    router.get("/teams/:teamId").handler(d::getTeam);
+    router.put("/teams/:teamId").handler(d::updateTeam);
+    router.delete("/teams/:teamId").handler(d::deleteTeam);
+
+    router.post("/users").handler(d::createUser);
+    router.get("/users").handler(d::listUsers);
+    router.get("/users/:userId").handler(d::getUser);
+    router.put("/users/:userId").handler(d::updateUser);
+    router.delete("/users/:userId").handler(d::deleteUser);
+
+    router.route().failureHandler(HttpApiVerticle::renderFailure);
+    router.errorHandler(404, ctx -> render(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> render(ctx, 405, "method " + ctx.request().method() + " not allowed on "
+        + ctx.request().path()));
+    return router;
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    authenticator.authenticate(ctx.request().getHeader("authorization"), ctx.request().getHeader("x-account-id"))
+        .onSuccess(caller -> {
+          ctx.put(CALLER, caller);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onSuccess(json -> ctx.response().setStatusCode(status)
+            .putHeader("content-type", "application/json").end(json.toBuffer()))
+        .onFailure(ctx::fail);
+  }
+
+  static void noContent(RoutingContext ctx, Future<Void> result) {
+    result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  /** Maps any failure to a status and a message; stack traces go to the log only, for 500s. */
+  static void renderFailure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    int status;
+    String message;
+    if (f instanceof ApiException e) {
+      status = e.status();
+      message = e.getMessage();
+    } else if (f instanceof ServiceException e) {
+      status = e.status();
+      message = e.getMessage();
+    } else if (f instanceof StoreException e) {
+      status = Messages.status(e.kind());
+      message = e.getMessage();
+    } else if (f instanceof DecodeException) {
+      status = 400;
+      message = "body: not valid JSON";
+    } else if (f == null) {
+      status = ctx.statusCode();
+      message = status == 413 ? "body: larger than " + MAX_BODY + " bytes (1 MiB)" : "request failed";
+    } else {
+      status = 500;
+      message = "internal error";
+      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), f);
+    }
+    if (status == 500 && f instanceof ServiceException) {
+      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), message);
+    }
+    render(ctx, status, message);
+  }
+
+  private static void render(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(Views.error(status, message).toBuffer());
+  }
+}

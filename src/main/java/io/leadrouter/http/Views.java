@@ -1,0 +1,139 @@
+package io.leadrouter.http;
+
+import io.leadrouter.owner.PickReply;
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.Rotation;
+import io.leadrouter.rotation.RotationState;
+import io.leadrouter.store.Page;
+import io.leadrouter.store.Team;
+import io.leadrouter.store.User;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+
+/**
+ * JSON shapes of the API, field for field as the seeds name and type them (LeadRotation, Team, TeamMember,
+ * NextUserResponse with its TicketRotation and UserRotationMember), plus the documented extras
+ * ({@code members}, {@code sequence}).
+ */
+public final class Views {
+
+  private Views() {}
+
+  /** LeadRotation; {@code team} is included when the rotation has one. */
+  public static JsonObject rotation(RotationState s, Team team) {
+    JsonArray emails = new JsonArray();
+    s.members().forEach(m -> emails.add(m.email()));
+    JsonObject o = new JsonObject()
+        .put("id", s.id())
+        .put("name", s.name())
+        .put("accountId", s.accountId())
+        .put("status", s.status().wire())
+        .put("teamId", s.teamId())
+        .put("userRotationArray", emails)
+        .put("currentPosition", s.position())
+        .put("createdAt", s.createdAt().toString())
+        .put("updatedAt", s.updatedAt().toString())
+        .put("createdBy", s.createdBy())
+        .put("updatedBy", s.updatedBy())
+        .put("members", members(s))
+        .put("sequence", s.sequence());
+    if (team != null) {
+      o.put("team", team(team));
+    }
+    return o;
+  }
+
+  private static JsonArray members(RotationState s) {
+    JsonArray a = new JsonArray();
+    s.members().forEach(m -> a.add(member(m)));
+    return a;
+  }
+
+  /** UserRotationMember: userId is a string in this schema. */
+  static JsonObject member(Member m) {
+    return new JsonObject().put("userId", String.valueOf(m.userId())).put("email", m.email())
+        .put("name", m.name()).put("weight", m.weight());
+  }
+
+  public static JsonObject team(Team t) {
+    JsonArray members = new JsonArray();
+    t.members().forEach(m -> members.add(new JsonObject().put("userId", m.userId()).put("email", m.email())
+        .put("name", m.name())));
+    return new JsonObject()
+        .put("id", t.id())
+        .put("account_id", t.accountId())
+        .put("accountId", t.accountId())
+        .put("name", t.name())
+        .put("active", t.active())
+        .put("members", members)
+        .put("createdBy", t.createdBy())
+        .put("updatedBy", t.updatedBy())
+        .put("createdAt", t.createdAt().toString())
+        .put("updatedAt", t.updatedAt().toString());
+  }
+
+  public static JsonObject user(User u) {
+    return new JsonObject()
+        .put("id", u.id())
+        .put("accountId", u.accountId())
+        .put("email", u.email())
+        .put("name", u.name())
+        .put("roles", new JsonArray(u.roles()))
+        .put("active", u.active())
+        .put("createdAt", u.createdAt().toString())
+        .put("updatedAt", u.updatedAt().toString())
+        .put("createdBy", u.createdBy())
+        .put("updatedBy", u.updatedBy());
+  }
+
+  /**
+   * NextUserResponse. {@code currentPosition} is the slot this pick used, {@code newPosition} the one after
+   * it, {@code nextUser} whom the following call gets (if nothing changes in between).
+   */
+  public static JsonObject nextUser(PickReply reply) {
+    Rotation.UserPicked p = reply.picked();
+    RotationState s = reply.rotation();
+    Member m = p.member();
+    return new JsonObject()
+        .put("user", new JsonObject().put("id", m.userId()).put("email", m.email()).put("name", m.name())
+            .put("userId", String.valueOf(m.userId())).put("weight", m.weight()))
+        .put("rotationId", String.valueOf(p.rotationId()))
+        .put("newPosition", p.newPosition())
+        .put("totalUsers", s.members().size())
+        .put("currentUser", m.email())
+        .put("nextUser", p.nextMember().email())
+        .put("rotation", ticketRotation(s))
+        .put("currentPosition", p.position())
+        .put("sequence", p.sequence());
+  }
+
+  /** TicketRotation as embedded in NextUserResponse: members as objects with weights. */
+  private static JsonObject ticketRotation(RotationState s) {
+    return new JsonObject()
+        .put("id", s.id())
+        .put("uniqueId", String.valueOf(s.id()))
+        .put("accountId", s.accountId())
+        .put("name", s.name())
+        .put("ticketTypeId", "lead")
+        .put("status", s.status().wire())
+        .put("userRotationArray", members(s))
+        .put("currentPosition", s.position())
+        .put("createdAt", s.createdAt().toString())
+        .put("updatedAt", s.updatedAt().toString())
+        .put("createdBy", s.createdBy())
+        .put("updatedBy", s.updatedBy());
+  }
+
+  public static <T> JsonObject page(Page<T> page, Function<T, JsonObject> view) {
+    JsonArray items = new JsonArray();
+    page.items().forEach(i -> items.add(view.apply(i)));
+    return new JsonObject().put("items", items).put("total", page.total()).put("limit", page.limit())
+        .put("offset", page.offset());
+  }
+
+  public static JsonObject error(int status, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", ApiException.codeOf(status))
+        .put("message", message));
+  }
+}

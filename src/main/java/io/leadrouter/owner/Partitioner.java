@@ -1,0 +1,37 @@
+package io.leadrouter.owner;
+
+/**
+ * Maps a rotation id to its partition, and a partition to the event-bus address of its owner.
+ * Single-node mode hashes the id; cluster mode (Hazelcast) supplies the partition service's answer.
+ */
+public interface Partitioner {
+
+  String ADDRESS_PREFIX = "leadrouter.partition.";
+
+  int partitionOf(long rotationId);
+
+  int partitionCount();
+
+  static String address(int partition) {
+    return ADDRESS_PREFIX + partition;
+  }
+
+  /** Hash partitioning for single-node mode (a 64-bit finalizer spreads sequential ids evenly). */
+  static Partitioner hashing(int partitions) {
+    return new Partitioner() {
+      @Override
+      public int partitionOf(long rotationId) {
+        long h = rotationId;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return (int) Math.floorMod(h, (long) partitions);
+      }
+
+      @Override
+      public int partitionCount() {
+        return partitions;
+      }
+    };
+  }
+}

@@ -1,0 +1,140 @@
+package io.leadrouter.owner;
+
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.Rotation;
+import io.leadrouter.rotation.RotationState;
+import io.leadrouter.rotation.Status;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Codec for the owner's typed messages (commands and replies). Local delivery passes the immutable
+ * record itself (no copy, no serialization); over the wire each record travels as a tagged JSON object.
+ */
+public final class RotationCodec implements MessageCodec<Object, Object> {
+
+  public static final String NAME = "leadrouter-rotation";
+
+  @Override
+  public void encodeToWire(Buffer buffer, Object o) {
+    Buffer json = encode(o).toBuffer();
+    buffer.appendInt(json.length());
+    buffer.appendBuffer(json);
+  }
+
+  @Override
+  public Object decodeFromWire(int pos, Buffer buffer) {
+    int length = buffer.getInt(pos);
+    return decode(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
+  }
+
+  @Override
+  public Object transform(Object o) {
+    return o; // records are immutable: safe to hand over as they are
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+
+  // ---- JSON mapping -----------------------------------------------------------------------------------
+
+  static JsonObject encode(Object o) {
+    if (o instanceof Rotation.Get g) {
+      return new JsonObject().put("t", "get").put("account", g.accountId()).put("id", g.rotationId());
+    } else if (o instanceof Rotation.Pick p) {
+      return new JsonObject().put("t", "pick").put("account", p.accountId()).put("id", p.rotationId())
+          .put("request", p.requestId());
+    } else if (o instanceof Rotation.Update u) {
+      return new JsonObject().put("t", "update").put("account", u.accountId()).put("id", u.rotationId())
+          .put("name", u.name()).put("teamIdSet", u.teamIdSet()).put("teamId", u.teamId())
+          .put("members", u.members() == null ? null : members(u.members())).put("actor", u.actor());
+    } else if (o instanceof Rotation.ChangeStatus c) {
+      return new JsonObject().put("t", "status").put("account", c.accountId()).put("id", c.rotationId())
+          .put("status", c.status().name()).put("actor", c.actor());
+    } else if (o instanceof Rotation.Delete d) {
+      return new JsonObject().put("t", "delete").put("account", d.accountId()).put("id", d.rotationId())
+          .put("actor", d.actor());
+    } else if (o instanceof RotationState s) {
+      return state(s).put("t", "state");
+    } else if (o instanceof PickReply r) {
+      Rotation.UserPicked p = r.picked();
+      return new JsonObject().put("t", "picked").put("id", p.rotationId()).put("account", p.accountId())
+          .put("sequence", p.sequence()).put("member", member(p.member())).put("position", p.position())
+          .put("newPosition", p.newPosition()).put("next", member(p.nextMember()))
+          .put("slots", p.totalSlots()).put("at", p.at().toString()).put("request", p.requestId())
+          .put("rotation", state(r.rotation()));
+    }
+    throw new IllegalArgumentException("no wire form for " + o.getClass().getName());
+  }
+
+  static Object decode(JsonObject j) {
+    String account = j.getString("account");
+    long id = j.getLong("id", 0L);
+    return switch (j.getString("t")) {
+      case "get" -> new Rotation.Get(account, id);
+      case "pick" -> new Rotation.Pick(account, id, j.getString("request"));
+      case "update" -> new Rotation.Update(account, id, j.getString("name"), j.getBoolean("teamIdSet"),
+          j.getLong("teamId"), j.getJsonArray("members") == null ? null : members(j.getJsonArray("members")),
+          j.getString("actor"));
+      case "status" -> new Rotation.ChangeStatus(account, id, Status.valueOf(j.getString("status")),
+          j.getString("actor"));
+      case "delete" -> new Rotation.Delete(account, id, j.getString("actor"));
+      case "state" -> state(j);
+      case "picked" -> new PickReply(new Rotation.UserPicked(id, account, j.getLong("sequence"),
+          member(j.getJsonObject("member")), j.getInteger("position"), j.getInteger("newPosition"),
+          member(j.getJsonObject("next")), j.getInteger("slots"), Instant.parse(j.getString("at")),
+          j.getString("request")), state(j.getJsonObject("rotation")));
+      default -> throw new IllegalArgumentException("unknown message tag " + j.getString("t"));
+    };
+  }
+
+  private static JsonObject state(RotationState s) {
+    return new JsonObject().put("id", s.id()).put("account", s.accountId()).put("name", s.name())
+        .put("status", s.status().name()).put("teamId", s.teamId()).put("members", members(s.members()))
+        .put("position", s.position()).put("sequence", s.sequence())
+        .put("createdAt", s.createdAt().toString()).put("updatedAt", s.updatedAt().toString())
+        .put("createdBy", s.createdBy()).put("updatedBy", s.updatedBy());
+  }
+
+  private static RotationState state(JsonObject j) {
+    return new RotationState(j.getLong("id"), j.getString("account"), j.getString("name"),
+        Status.valueOf(j.getString("status")), j.getLong("teamId"), members(j.getJsonArray("members")),
+        j.getInteger("position"), j.getLong("sequence"), Instant.parse(j.getString("createdAt")),
+        Instant.parse(j.getString("updatedAt")), j.getString("createdBy"), j.getString("updatedBy"));
+  }
+
+  private static JsonObject member(Member m) {
+    return new JsonObject().put("userId", m.userId()).put("email", m.email()).put("name", m.name())
+        .put("weight", m.weight());
+  }
+
+  private static Member member(JsonObject j) {
+    return new Member(j.getLong("userId"), j.getString("email"), j.getString("name"), j.getInteger("weight"));
+  }
+
+  private static JsonArray members(List<Member> members) {
+    JsonArray a = new JsonArray();
+    members.forEach(m -> a.add(member(m)));
+    return a;
+  }
+
+  private static List<Member> members(JsonArray a) {
+    List<Member> out = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      out.add(member(a.getJsonObject(i)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+package io.leadrouter.testing;
+
+import io.leadrouter.LeadRouter;
+import io.leadrouter.auth.Jwt;
+import io.leadrouter.config.Config;
+import io.leadrouter.owner.Partitioner;
+import io.leadrouter.store.InMemoryStore;
+import io.leadrouter.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A whole node in this JVM on a free port, with an HS256 secret tests can mint tokens with. */
+public final class TestApp {
+
+  public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+  public final Vertx vertx;
+  public final Store store;
+  public final LeadRouter app;
+  public final Config config;
+
+  private TestApp(Vertx vertx, Store store, LeadRouter app, Config config) {
+    this.vertx = vertx;
+    this.store = store;
+    this.app = app;
+    this.config = config;
+  }
+
+  public static Config config(String... flags) {
+    List<String> args = new ArrayList<>(List.of("--http-port", "0", "--http-instances", "1", "--owners", "2",
+        "--store", "memory", "--jwt-secret", SECRET, "--flush-interval-ms", "20"));
+    args.addAll(List.of(flags));
+    return Config.load(Map.of(), args);
+  }
+
+  public static Future<TestApp> start(Vertx vertx, Store store, String... flags) {
+    Config config = config(flags);
+    JWTAuthOptions jwt = Jwt.options(config);
+    return LeadRouter.start(vertx, config, store, jwt, Partitioner.hashing(config.partitions()), "test")
+        .map(app -> new TestApp(vertx, store, app, config));
+  }
+
+  public static Future<TestApp> start(Vertx vertx, String... flags) {
+    return start(vertx, new InMemoryStore(), flags);
+  }
+
+  public int port() {
+    return app.httpPort();
+  }
+
+  public static String token(Vertx vertx, String sub, String... accounts) {
+    return Jwt.mint(vertx, SECRET, sub, List.of(accounts), 3600);
+  }
+
+  /** A token with arbitrary claims and options (expired, other secret, no sub, ...). */
+  public static String token(Vertx vertx, String secret, JsonObject claims, JWTOptions options) {
+    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    return auth.generateToken(claims, options.setAlgorithm("HS256"));
+  }
+
+  public static JsonObject claims(String sub, String... accounts) {
+    return new JsonObject().put("sub", sub).put("accounts", new JsonArray(List.of((Object[]) accounts)));
+  }
+}
