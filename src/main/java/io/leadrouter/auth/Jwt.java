@@ -58,16 +58,15 @@ public final class Jwt {
   /** Verification keys for the configured mode (read once at start-up). */
   public static JWTAuthOptions options(Config config) {
     JWTAuthOptions options = new JWTAuthOptions();
-    if (!config.jwtPublicKeys().isEmpty()) {
-      for (Path pem : config.jwtPublicKeys()) {
-        try {
-          options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(config.jwtAlgorithm())
-              .setBuffer(Files.readString(pem, StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read JWT public key " + pem, e);
-        }
+    for (Path pem : config.jwtPublicKeys()) {
+      try {
+        options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(config.jwtAlgorithm())
+            .setBuffer(Files.readString(pem, StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read JWT public key " + pem, e);
       }
-    } else {
+    }
+    if (config.jwtSecret() != null || config.jwtPublicKeys().isEmpty()) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(hmacSecret(config)));
     }
     return options;
