@@ -3,7 +3,6 @@ package io.leadrouter;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.config.Config;
 import io.leadrouter.owner.Partitioner;
-import io.leadrouter.store.InMemoryStore;
 import io.leadrouter.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +57,17 @@ public final class Main {
       LOG.warn("{}", Jwt.mint(vertx, Jwt.hmacSecret(config), "dev@localhost", List.of("*"), 86_400));
       LOG.warn("*****************************************************************************************");
     }
-    Store store;
+    // registered before anything starts, so a SIGTERM at any point stops what did start
+    AtomicReference<LeadRouter> running = new AtomicReference<>();
+    AtomicReference<Store> opened = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), opened.get()), "shutdown"));
     try {
-      store = Stores.open(vertx, config).await(5, TimeUnit.MINUTES);
-      LeadRouter app = LeadRouter.start(vertx, config, store, jwt, Partitioner.hashing(config.partitions()),
-          nodeName(config)).await(2, TimeUnit.MINUTES);
-      LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), app.httpPort());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, app, store), "shutdown"));
+      opened.set(Stores.open(vertx, config).await(5, TimeUnit.MINUTES));
+      running.set(LeadRouter.start(vertx, config, opened.get(), jwt, Partitioner.hashing(config.partitions()),
+          nodeName(config)).await(2, TimeUnit.MINUTES));
+      LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), running.get().httpPort());
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
-      vertx.close();
-      Stores.closeEmbedded();
       System.exit(1);
     }
   }
@@ -76,7 +76,9 @@ public final class Main {
   private static void shutdown(Vertx vertx, LeadRouter app, Store store) {
     LOG.info("shutting down: draining write-behind");
     try {
-      app.stop().compose(v -> store.close()).eventually(vertx::close).await(60, TimeUnit.SECONDS);
+      Future<Void> stopped = app == null ? Future.succeededFuture() : app.stop();
+      stopped.compose(v -> store == null ? Future.succeededFuture() : store.close())
+          .eventually(vertx::close).await(60, TimeUnit.SECONDS);
       LOG.info("stopped cleanly");
     } catch (Exception e) {
       LOG.error("shutdown did not complete cleanly: {}", e.getMessage());
