@@ -24,7 +24,14 @@ KUBECTL_SHA256="ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f
 log() { printf '[k8s/check] %s\n' "$*" >&2; }
 fail() { printf '[k8s/check] FAIL: %s\n' "$*" >&2; exit 1; }
 
-command -v node >/dev/null || fail "node is required"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # a fresh machine may have only the JDK and Maven: take Node.js from the system's packages
+  if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+    log "node/npm missing: installing Debian's nodejs and npm"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2
+  fi
+fi
+command -v node >/dev/null || fail "node is required (install Node.js 18 or newer)"
 command -v npm >/dev/null || fail "npm is required"
 
 # ---- checker dependencies (pinned by k8s/check/package-lock.json) ---------------------------
