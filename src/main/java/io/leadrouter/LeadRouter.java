@@ -11,7 +11,12 @@ import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.leadrouter.http.Edge;
+import io.leadrouter.ops.Metrics;
+import io.leadrouter.owner.OwnerStatus;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +33,7 @@ public final class LeadRouter {
   private final List<String> deployments = new ArrayList<>();
   private final List<HttpApiVerticle> http = new ArrayList<>();
   private final RotationService rotations;
+  private final List<OwnerStatus> owners = new ArrayList<>();
 
   private LeadRouter(Vertx vertx, Store store, RotationService rotations) {
     this.vertx = vertx;
@@ -36,30 +42,50 @@ public final class LeadRouter {
   }
 
   public static Future<LeadRouter> start(Vertx vertx, Config config, Store store, JWTAuthOptions jwt,
-      Partitioner partitioner, String node) {
+      Partitioner partitioner, String node, Metrics metrics) {
     vertx.eventBus().registerCodec(new RotationCodec());
     RotationService service = new RotationService(vertx, partitioner, config.requestTimeoutMs());
     LeadRouter app = new LeadRouter(vertx, store, service);
+    Edge edge = new Edge(store, service, metrics, app::readiness);
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
     List<Future<String>> owners = new ArrayList<>();
     for (int i = 0; i < config.owners(); i++) {
-      owners.add(vertx.deployVerticle(new PartitionOwnerVerticle(i, partitioner, store, settings, Clock.systemUTC())));
+      OwnerStatus status = new OwnerStatus();
+      app.owners.add(status);
+      owners.add(vertx.deployVerticle(new PartitionOwnerVerticle(i, partitioner, store, settings, Clock.systemUTC(),
+          metrics, status)));
     }
     return Future.all(owners)
         .onSuccess(v -> owners.forEach(f -> app.deployments.add(f.result())))
-        .compose(v -> vertx.deployVerticle(new EventBusApiVerticle(jwt, service, store)))
+        .compose(v -> vertx.deployVerticle(new EventBusApiVerticle(jwt, edge)))
         .compose(id -> {
           app.deployments.add(id);
           List<Future<String>> servers = new ArrayList<>();
           for (int i = 0; i < config.httpInstances(); i++) {
-            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, store, service);
+            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge);
             app.http.add(v);
             servers.add(vertx.deployVerticle(v));
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
         .map(app);
+  }
+
+  /**
+   * Readiness: the store answers, or it does not but every owner still has room to buffer picks (picks
+   * are then served and written when it is back). Not ready once any owner's buffer is full.
+   */
+  private Future<JsonObject> readiness() {
+    int backlog = owners.stream().mapToInt(OwnerStatus::backlog).sum();
+    boolean full = owners.stream().anyMatch(OwnerStatus::full);
+    JsonObject checks = new JsonObject().put("writeBehindBacklog", backlog).put("writeBehindFull", full)
+        .put("activeRotations", owners.stream().mapToInt(OwnerStatus::activeRotations).sum())
+        .put("partitions", owners.stream().mapToInt(OwnerStatus::partitions).sum());
+    return store.ping().timeout(2, TimeUnit.SECONDS)
+        .map(v -> checks.put("store", "UP"))
+        .recover(e -> Future.succeededFuture(checks.put("store", "DOWN: " + e.getMessage())))
+        .map(c -> new JsonObject().put("status", full ? "DOWN" : "UP").put("checks", c));
   }
 
   public int httpPort() {

@@ -2,7 +2,10 @@ package io.leadrouter;
 
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.config.Config;
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.leadrouter.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +49,8 @@ public final class Main {
       return;
     }
     config.describe().forEach(line -> LOG.info("setting {}", line));
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = Metrics.prometheus();
+    Vertx vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
     JWTAuthOptions jwt = Jwt.options(config);
     if (config.devMode()) {
       LOG.warn("*****************************************************************************************");
@@ -64,7 +68,7 @@ public final class Main {
     try {
       opened.set(Stores.open(vertx, config).await(5, TimeUnit.MINUTES));
       running.set(LeadRouter.start(vertx, config, opened.get(), jwt, Partitioner.hashing(config.partitions()),
-          nodeName(config)).await(2, TimeUnit.MINUTES));
+          nodeName(config), new Metrics(registry)).await(2, TimeUnit.MINUTES));
       LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), running.get().httpPort());
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);

@@ -3,6 +3,8 @@ package io.leadrouter;
 import io.leadrouter.config.Config;
 import io.leadrouter.store.InMemoryStore;
 import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.EmbeddedPostgresServer;
+import io.leadrouter.store.pg.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 final class Stores {
 
   private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
+  private static final EmbeddedPostgresServer EMBEDDED = new EmbeddedPostgresServer();
 
   private Stores() {}
 
@@ -20,10 +23,14 @@ final class Stores {
       LOG.warn("store: in memory; rotations and picks are lost when the process stops");
       return Future.succeededFuture(new InMemoryStore());
     }
-    return Future.failedFuture(new IllegalStateException("postgres store not available yet"));
+    Future<String> uri = config.pgUri() != null ? Future.succeededFuture(config.pgUri())
+        // starting Postgres blocks for seconds: never on an event loop
+        : vertx.executeBlocking(() -> EMBEDDED.start(config.dataDir(), 0), false);
+    return uri.compose(u -> Postgres.open(vertx, u, config.pgPoolSize())).map(s -> (Store) s);
   }
 
+  /** Stops the embedded Postgres, if one was started; called last, after the write-behind drained. */
   static void closeEmbedded() {
-    // the embedded Postgres, when one was started, is stopped here
+    EMBEDDED.close();
   }
 }

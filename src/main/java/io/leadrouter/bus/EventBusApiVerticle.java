@@ -2,6 +2,9 @@ package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.http.ApiException;
+import io.leadrouter.http.Edge;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import io.leadrouter.http.Views;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
@@ -33,12 +36,14 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final JWTAuthOptions jwtOptions;
   private final RotationService rotations;
   private final Store store;
+  private final Timer nextUserLatency;
   private Authenticator authenticator;
 
-  public EventBusApiVerticle(JWTAuthOptions jwtOptions, RotationService rotations, Store store) {
+  public EventBusApiVerticle(JWTAuthOptions jwtOptions, Edge edge) {
     this.jwtOptions = jwtOptions;
-    this.rotations = rotations;
-    this.store = store;
+    this.rotations = edge.rotations();
+    this.store = edge.store();
+    this.nextUserLatency = edge.metrics().nextUserLatency();
   }
 
   @Override
@@ -50,6 +55,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> message, boolean pick) {
+    long started = System.nanoTime();
     if (!(message.body() instanceof JsonObject body)) {
       message.fail(400, "body: must be a JSON object {\"rotationId\": ..., \"accountId\": ...}");
       return;
@@ -75,7 +81,12 @@ public final class EventBusApiVerticle extends VerticleBase {
             : rotations.get(caller.accountId(), id).compose(s -> s.teamId() == null
                 ? Future.succeededFuture(Views.rotation(s, null))
                 : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t))))
-        .onSuccess(message::reply)
+        .onSuccess(reply -> {
+          if (pick) {
+            nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          }
+          message.reply(reply);
+        })
         .onFailure(e -> {
           if (e instanceof ApiException a) {
             message.fail(a.status(), a.getMessage());

@@ -3,10 +3,9 @@ package io.leadrouter.http;
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
 import io.leadrouter.owner.Messages;
-import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
-import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +17,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +34,15 @@ public final class HttpApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final JWTAuthOptions jwtOptions;
-  private final Store store;
-  private final RotationService rotations;
+  private final Edge edge;
   private Authenticator authenticator;
   private HttpServer server;
 
-  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Store store, RotationService rotations) {
+  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge) {
     this.host = host;
     this.port = port;
     this.jwtOptions = jwtOptions;
-    this.store = store;
-    this.rotations = rotations;
+    this.edge = edge;
   }
 
   @Override
@@ -62,12 +60,21 @@ public final class HttpApiVerticle extends VerticleBase {
 
   Router routes() {
     Router router = Router.router(vertx);
-    RotationRoutes r = new RotationRoutes(store, rotations);
-    DirectoryRoutes d = new DirectoryRoutes(store);
+    RotationRoutes r = new RotationRoutes(edge);
+    DirectoryRoutes d = new DirectoryRoutes(edge.store());
 
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"UP\"}"));
+    router.get("/health/ready").handler(ctx -> edge.readiness().get().onSuccess(status -> ctx.response()
+        .setStatusCode(status.getString("status").equals("UP") ? 200 : 503)
+        .putHeader("content-type", "application/json").end(status.toBuffer())).onFailure(ctx::fail));
+    if (edge.metrics().registry() instanceof PrometheusMeterRegistry prometheus) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
+    // the API's OpenAPI 3 document: public, like any API reference
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .sendFile("openapi.json"));
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
     for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
       router.route(prefix).handler(this::authenticate);

@@ -13,7 +13,9 @@ import io.leadrouter.store.Team;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Handlers of {@code /lead-rotations}: configuration goes to the store (create) or the owner, picks to the owner. */
@@ -21,10 +23,12 @@ final class RotationRoutes {
 
   private final Store store;
   private final RotationService rotations;
+  private final Timer nextUserLatency;
 
-  RotationRoutes(Store store, RotationService rotations) {
-    this.store = store;
-    this.rotations = rotations;
+  RotationRoutes(Edge edge) {
+    this.store = edge.store();
+    this.rotations = edge.rotations();
+    this.nextUserLatency = edge.metrics().nextUserLatency();
   }
 
   void create(RoutingContext ctx) {
@@ -108,9 +112,11 @@ final class RotationRoutes {
   }
 
   void nextUser(RoutingContext ctx) {
+    long started = System.nanoTime();
     Caller caller = HttpApiVerticle.caller(ctx);
     HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), Body.id(ctx, "rotationId"),
-        ctx.request().getHeader("x-request-id")).map(Views::nextUser));
+        ctx.request().getHeader("x-request-id")).map(Views::nextUser)
+        .onSuccess(v -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
 import io.leadrouter.store.StoredRotation;
+import io.leadrouter.ops.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -39,6 +41,8 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private final Store store;
   private final OwnerSettings settings;
   private final Clock clock;
+  private final Metrics metrics;
+  private final OwnerStatus status;
   private final Map<Long, Slot> slots = new HashMap<>();
   private final List<MessageConsumer<Command>> consumers = new ArrayList<>();
   private WriteBehind writeBehind;
@@ -50,11 +54,14 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     boolean busy = true;
     boolean reserving;
     long lastUsed;
+    Counter picks;
     final ArrayDeque<Message<Command>> queue = new ArrayDeque<>();
   }
 
   public PartitionOwnerVerticle(int index, Partitioner partitioner, Store store, OwnerSettings settings,
-      Clock clock) {
+      Clock clock, Metrics metrics, OwnerStatus status) {
+    this.metrics = metrics;
+    this.status = status;
     this.index = index;
     this.partitioner = partitioner;
     this.store = store;
@@ -65,8 +72,12 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     writeBehind = new WriteBehind(vertx, store, settings.node(), settings.writeBufferMax(), settings.flushBatch(),
-        settings.flushIntervalMs());
-    vertx.setPeriodic(settings.flushIntervalMs(), id -> writeBehind.tick());
+        settings.flushIntervalMs(), metrics);
+    status.capacity = settings.writeBufferMax();
+    vertx.setPeriodic(settings.flushIntervalMs(), id -> {
+      writeBehind.tick();
+      publish();
+    });
     vertx.setPeriodic(Math.max(1_000, settings.idleMillis() / 2), id -> passivateIdle());
     List<Future<Void>> ready = new ArrayList<>();
     for (int p = index; p < partitioner.partitionCount(); p += settings.owners()) {
@@ -77,7 +88,15 @@ public final class PartitionOwnerVerticle extends VerticleBase {
       consumers.add(c);
       ready.add(c.completion());
     }
+    status.partitions = consumers.size();
+    metrics.owner(index, status::backlog, status::activeRotations, status::partitions);
     return Future.join(ready);
+  }
+
+  private void publish() {
+    status.backlog = writeBehind.backlog();
+    status.storeFailing = writeBehind.failing();
+    status.activeRotations = slots.size();
   }
 
   @Override
@@ -141,6 +160,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
       }
       slot.rotation = new Rotation(state);
       slot.ceiling = state.sequence();
+      slot.picks = metrics.picks(state.accountId());
       ready(id, slot);
     });
   }
@@ -200,6 +220,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     }
     slot.rotation.apply(picked);
     writeBehind.add(picked);
+    slot.picks.increment();
     message.reply(new PickReply(picked, slot.rotation.state()), Messages.OPTIONS);
     if (!slot.reserving && slot.ceiling - picked.sequence() < settings.sequenceBlock() / 2) {
       reserve(id, slot); // refill ahead so the hot path rarely waits

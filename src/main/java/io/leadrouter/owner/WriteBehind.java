@@ -1,5 +1,6 @@
 package io.leadrouter.owner;
 
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.store.Assignment;
 import io.leadrouter.store.Store;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ final class WriteBehind {
   private final int capacity;
   private final int batchSize;
   private final long intervalMs;
+  private final Metrics metrics;
 
   private final Map<Long, WriteBatch.Progress> progress = new LinkedHashMap<>();
   private final ArrayDeque<Assignment> assignments = new ArrayDeque<>();
@@ -47,7 +50,8 @@ final class WriteBehind {
   private long retryTimer = -1;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
-  WriteBehind(Vertx vertx, Store store, String node, int capacity, int batchSize, long intervalMs) {
+  WriteBehind(Vertx vertx, Store store, String node, int capacity, int batchSize, long intervalMs, Metrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.store = store;
     this.node = node;
@@ -117,9 +121,11 @@ final class WriteBehind {
     WriteBatch batch = new WriteBatch(moves, rows);
     flushing = true;
     inFlight = rows.size();
+    long started = System.nanoTime();
     store.flush(batch).onComplete(ar -> {
       flushing = false;
       inFlight = 0;
+      metrics.flushLatency().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         onFlushed();
       } else {
@@ -146,6 +152,7 @@ final class WriteBehind {
   }
 
   private void onFlushFailed(WriteBatch batch, Throwable cause) {
+    metrics.storeError();
     // put the batch back in front: its rows are older than anything queued since
     List<Assignment> rows = batch.assignments();
     for (int i = rows.size() - 1; i >= 0; i--) {

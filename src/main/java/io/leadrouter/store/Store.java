@@ -75,5 +75,10 @@ public interface Store {
   /** Fails NOT_FOUND when absent, CONFLICT while a rotation still uses the team. */
   Future<Void> deleteTeam(String accountId, long id);
 
+  /** Completes once the store answers (readiness); the in-memory store always does. */
+  default Future<Void> ping() {
+    return Future.succeededFuture();
+  }
+
   Future<Void> close();
 }

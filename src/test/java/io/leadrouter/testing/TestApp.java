@@ -3,6 +3,7 @@ package io.leadrouter.testing;
 import io.leadrouter.LeadRouter;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.config.Config;
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.store.InMemoryStore;
 import io.leadrouter.store.Store;
@@ -45,7 +46,8 @@ public final class TestApp {
   public static Future<TestApp> start(Vertx vertx, Store store, String... flags) {
     Config config = config(flags);
     JWTAuthOptions jwt = Jwt.options(config);
-    return LeadRouter.start(vertx, config, store, jwt, Partitioner.hashing(config.partitions()), "test")
+    return LeadRouter.start(vertx, config, store, jwt, Partitioner.hashing(config.partitions()), "test",
+            new Metrics(Metrics.prometheus()))
         .map(app -> new TestApp(vertx, store, app, config));
   }
 

@@ -1,0 +1,92 @@
+package io.leadrouter.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The service's own meters, beside Vert.x's HTTP server metrics (status counts per route). Meters are
+ * thread-safe; the gauges read values that their owners publish.
+ */
+public final class Metrics {
+
+  private final MeterRegistry registry;
+  private final Timer nextUser;
+  private final Timer flush;
+  private final Counter storeErrors;
+  private final Map<String, Counter> picks = new ConcurrentHashMap<>();
+
+  public Metrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.nextUser = Timer.builder("leadrouter.next_user").description("next-user latency at the edge (HTTP, event bus)")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    this.flush = Timer.builder("leadrouter.writebehind.flush").description("write-behind flush latency")
+        .publishPercentileHistogram().register(registry);
+    this.storeErrors = Counter.builder("leadrouter.store.errors").description("failed store operations (flushes included)")
+        .register(registry);
+  }
+
+  /** A Prometheus registry and the Vert.x options that feed it (HTTP server metrics by route and status). */
+  public static PrometheusMeterRegistry prometheus() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
+        // per-message event-bus metrics would tax every pick; the owner's own meters cover it
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+  }
+
+  public static Metrics none() {
+    return new Metrics(new SimpleMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public Timer nextUserLatency() {
+    return nextUser;
+  }
+
+  public Timer flushLatency() {
+    return flush;
+  }
+
+  public void storeError() {
+    storeErrors.increment();
+  }
+
+  /** Picks per account; Prometheus derives picks per second with rate(). */
+  public Counter picks(String accountId) {
+    return picks.computeIfAbsent(accountId, a -> Counter.builder("leadrouter.picks").tag("account", a)
+        .description("picks handed out").register(registry));
+  }
+
+  /** Registers the gauges of one owner verticle. */
+  public void owner(int index, Supplier<Number> backlog, Supplier<Number> activeRotations, Supplier<Number> partitions) {
+    String owner = String.valueOf(index);
+    Gauge.builder("leadrouter.writebehind.backlog", backlog).tag("owner", owner)
+        .description("picks acknowledged but not yet in the store").register(registry);
+    Gauge.builder("leadrouter.rotations.active", activeRotations).tag("owner", owner)
+        .description("rotations in memory").register(registry);
+    Gauge.builder("leadrouter.partitions.owned", partitions).tag("owner", owner)
+        .description("partitions served").register(registry);
+  }
+}
