@@ -107,6 +107,7 @@ public final class LeadRouter {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain;
+    // a node started again on the same Vertx registers the codec anew
+    return chain.onSuccess(v -> vertx.eventBus().unregisterCodec(RotationCodec.NAME));
   }
 }

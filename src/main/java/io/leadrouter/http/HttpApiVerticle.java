@@ -30,6 +30,8 @@ public final class HttpApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   public static final long MAX_BODY = 1024 * 1024;
   private static final String CALLER = "caller";
+  /** How long a request with an Idempotency-Key waits for the first request with that key to finish. */
+  private static final long IDEMPOTENT_WAIT_MS = 10_000;
 
   private final String host;
   private final int port;
@@ -62,6 +64,8 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     RotationRoutes r = new RotationRoutes(edge);
     DirectoryRoutes d = new DirectoryRoutes(edge.store());
+    LeadRoutes l = new LeadRoutes(vertx, edge, IDEMPOTENT_WAIT_MS);
+    ReassignRoutes a = new ReassignRoutes(edge);
 
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
@@ -79,6 +83,9 @@ public final class HttpApiVerticle extends VerticleBase {
     for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
       router.route(prefix).handler(this::authenticate);
     }
+    // POST /v1/leads authenticates with the rotation's ingest token in its body instead
+    router.get("/v1/leads*").handler(this::authenticate);
+    router.route("/api/*").handler(this::authenticateOrg);
 
     router.post("/lead-rotations").handler(r::create);
     router.get("/lead-rotations").handler(r::list);
@@ -87,6 +94,19 @@ public final class HttpApiVerticle extends VerticleBase {
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
     router.patch("/lead-rotations/:rotationId/status").handler(r::changeStatus);
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
+
+    router.post("/lead-rotations/:rotationId/next-user").handler(l::nextUserOnce);
+    router.post("/lead-rotations/:rotationId/tokens").handler(l::createToken);
+    router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
+    router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);
+
+    router.post("/v1/leads").handler(l::create);
+    router.get("/v1/leads").handler(l::list);
+    router.get("/v1/leads/:leadId").handler(l::get);
+    router.get("/v1/leads/:leadId/assignments").handler(l::assignments);
+
+    router.post("/api/v2/pub/application/reassign").handler(a::reassign);
+    router.get("/api/integration/GetUsers").handler(a::getUsers);
 
     router.post("/teams").handler(d::createTeam);
     router.get("/teams").handler(d::listTeams);
@@ -109,6 +129,21 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private void authenticate(RoutingContext ctx) {
     authenticator.authenticate(ctx.request().getHeader("authorization"), ctx.request().getHeader("x-account-id"))
+        .onSuccess(caller -> {
+          ctx.put(CALLER, caller);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The integration API names the account in {@code orgId}; the token must grant it. */
+  private void authenticateOrg(RoutingContext ctx) {
+    String org = ctx.request().getParam("orgId");
+    if (org == null || org.isBlank()) {
+      ctx.fail(ApiException.invalid("orgId: query parameter required"));
+      return;
+    }
+    authenticator.authenticate(ctx.request().getHeader("authorization"), org)
         .onSuccess(caller -> {
           ctx.put(CALLER, caller);
           ctx.next();

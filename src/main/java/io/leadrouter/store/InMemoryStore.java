@@ -1,5 +1,7 @@
 package io.leadrouter.store;
 
+import io.leadrouter.leads.InMemoryLeadStore;
+import io.leadrouter.leads.LeadStore;
 import io.leadrouter.rotation.RotationState;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -25,6 +27,7 @@ import java.util.stream.Collectors;
 public final class InMemoryStore implements Store {
 
   private final Clock clock;
+  private final InMemoryLeadStore leads;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, StoredRotation> rotations = new ConcurrentHashMap<>();
   private final Map<Long, User> users = new ConcurrentHashMap<>();
@@ -40,6 +43,7 @@ public final class InMemoryStore implements Store {
 
   public InMemoryStore(Clock clock) {
     this.clock = clock;
+    this.leads = new InMemoryLeadStore(clock);
   }
 
   // ---- rotations --------------------------------------------------------------------------------------
@@ -171,6 +175,17 @@ public final class InMemoryStore implements Store {
   static String defaultName(String email) {
     int at = email.indexOf('@');
     return at > 0 ? email.substring(0, at) : email;
+  }
+
+  @Override
+  public Future<User> findUserByEmail(String accountId, String email) {
+    Long id = userByEmail.get(emailKey(accountId, email));
+    return Future.succeededFuture(id == null ? null : users.get(id));
+  }
+
+  @Override
+  public LeadStore leads() {
+    return leads;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.leadrouter.store;
 
+import io.leadrouter.leads.LeadStore;
 import io.leadrouter.rotation.RotationState;
 import io.vertx.core.Future;
 import java.util.List;
@@ -44,6 +45,12 @@ public interface Store {
   // ---- users ------------------------------------------------------------------------------------------
 
   Future<User> createUser(String accountId, UserDraft draft, String actor);
+
+  /** The user with this email (case-insensitive), or a null result. */
+  Future<User> findUserByEmail(String accountId, String email);
+
+  /** The leads part of the store (leads, ingest tokens, idempotency keys), on the same database. */
+  LeadStore leads();
 
   /** The user, or a null result when the account has no such user. */
   Future<User> getUser(String accountId, long id);

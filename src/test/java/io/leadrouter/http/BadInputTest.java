@@ -162,7 +162,7 @@ class BadInputTest {
     HttpResponse<Buffer> r = api.get("/nowhere").await(10, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("not_found");
-    HttpResponse<Buffer> m = api.request(HttpMethod.POST, "/lead-rotations/" + id + "/next-user").send()
+    HttpResponse<Buffer> m = api.request(HttpMethod.PATCH, "/lead-rotations/" + id + "/next-user").send()
         .await(10, TimeUnit.SECONDS);
     assertThat(m.statusCode()).isIn(404, 405);
     assertThat(m.bodyAsJsonObject().getJsonObject("error")).isNotNull();

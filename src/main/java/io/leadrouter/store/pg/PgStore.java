@@ -5,6 +5,7 @@ import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
 import io.leadrouter.store.Assignment;
 import io.leadrouter.store.NewRotation;
+import io.leadrouter.leads.LeadStore;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.RotationFilter;
 import io.leadrouter.store.Store;
@@ -63,6 +64,7 @@ public final class PgStore implements Store {
 
   private final Pool pool;
   private final Clock clock;
+  private final PgLeadStore leads;
   private final AtomicLong statements = new AtomicLong();
   private final AtomicLong progressWrites = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
@@ -74,6 +76,7 @@ public final class PgStore implements Store {
   public PgStore(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
+    this.leads = new PgLeadStore(pool, clock);
   }
 
   /** SQL statements sent so far (BEGIN/COMMIT not counted): a flush costs at most two. */
@@ -288,6 +291,17 @@ public final class PgStore implements Store {
             d.active() == null || d.active(), time(now()), actor))
         .map(rows -> user(rows.iterator().next()))
         .recover(e -> Future.failedFuture(emailConflict(e, d.email()))));
+  }
+
+  @Override
+  public Future<User> findUserByEmail(String accountId, String email) {
+    return call(() -> run(pool, Sql.FIND_USER_BY_EMAIL, Tuple.of(accountId, email))
+        .map(rows -> rows.size() == 0 ? null : user(rows.iterator().next())));
+  }
+
+  @Override
+  public LeadStore leads() {
+    return leads;
   }
 
   @Override

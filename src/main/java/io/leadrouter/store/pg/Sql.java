@@ -120,6 +120,8 @@ final class Sql {
   static final String INSERT_USER = "INSERT INTO app_user (account_id, email, name, roles, active, created_at,"
       + " updated_at, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7) RETURNING " + USER_COLUMNS;
 
+  static final String FIND_USER_BY_EMAIL = "SELECT " + USER_COLUMNS
+      + " FROM app_user WHERE account_id = $1 AND lower(email) = lower($2)";
   static final String GET_USER = "SELECT " + USER_COLUMNS + " FROM app_user WHERE id = $1 AND account_id = $2";
 
   static final String LIST_USERS = "SELECT " + USER_COLUMNS + " FROM app_user WHERE account_id = $1 ORDER BY id"

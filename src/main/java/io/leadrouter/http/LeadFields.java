@@ -1,0 +1,102 @@
+package io.leadrouter.http;
+
+import io.leadrouter.leads.Agent;
+import io.leadrouter.leads.GroupToken;
+import io.leadrouter.leads.Lead;
+import io.leadrouter.leads.LeadEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The seed's lead fields: which a lead source may send (and their types), and the lead's JSON shape. */
+final class LeadFields {
+
+  static final List<String> TEXT = List.of("assistant", "assistant_phone", "avatar", "birthdate", "controller",
+      "department", "description", "email", "fax", "firstName", "handle", "languages", "lastName", "leadSource",
+      "mailingCity", "mailingCountry", "mailingGeocodeAccuracy", "mailingState", "mailingStreet", "phone",
+      "photoUrl", "processor", "title");
+  static final List<String> FLAGS = List.of("do_not_call", "email_opt_out", "fax_opt_out", "invalid_lead");
+  /** Set by the service, never by the sender. */
+  static final Set<String> SERVER = Set.of("id", "owner", "created_at", "created_by", "last_modified_by");
+  static final int MAX_TEXT = 2000;
+
+  private LeadFields() {}
+
+  /** The lead's fields from a request body, validated; {@code current_token} is not one of them. */
+  static Map<String, Object> parse(JsonObject body) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    for (String name : body.fieldNames()) {
+      if (name.equals("current_token")) {
+        continue;
+      }
+      Object v = body.getValue(name);
+      if (SERVER.contains(name)) {
+        throw ApiException.invalid(name + ": set by the service, not by the sender");
+      } else if (TEXT.contains(name)) {
+        if (v != null && !(v instanceof String)) {
+          throw ApiException.invalid(name + ": must be a string");
+        }
+        String s = Body.string(body, name, false, MAX_TEXT);
+        if (name.equals("email") && s != null && !s.isEmpty() && !Body.isEmail(s)) {
+          throw ApiException.invalid("email: '" + s + "' is not an email address");
+        }
+        if (s != null) {
+          fields.put(name, s);
+        }
+      } else if (FLAGS.contains(name)) {
+        Boolean b = Body.bool(body, name);
+        if (b != null) {
+          fields.put(name, b);
+        }
+      } else {
+        throw ApiException.invalid(name + ": not a lead field");
+      }
+    }
+    return fields;
+  }
+
+  /** The seed's lead shape (every field present, null when unset) plus the assignment. */
+  static JsonObject view(Lead lead) {
+    JsonObject o = new JsonObject().put("id", lead.id());
+    for (String f : TEXT) {
+      o.put(f, lead.fields().get(f));
+    }
+    for (String f : FLAGS) {
+      o.put(f, Boolean.TRUE.equals(lead.fields().get(f)));
+    }
+    return o.put("owner", lead.owner())
+        .put("ownerUserId", lead.ownerUserId())
+        .put("created_at", lead.createdAt().toString())
+        .put("created_by", lead.createdBy())
+        .put("last_modified_by", lead.lastModifiedBy())
+        .put("rotationId", String.valueOf(lead.rotationId()))
+        .put("sequence", lead.sequence());
+  }
+
+  static JsonObject agent(Agent a) {
+    return new JsonObject().put("userId", a.userId()).put("email", a.email()).put("name", a.name())
+        .put("roles", new JsonArray(a.roles())).put("primary", a.primary()).put("assignedAt", a.assignedAt().toString());
+  }
+
+  static JsonArray agents(List<Agent> agents) {
+    JsonArray a = new JsonArray();
+    agents.forEach(g -> a.add(agent(g)));
+    return a;
+  }
+
+  static JsonObject event(LeadEvent e) {
+    return new JsonObject().put("at", e.at().toString()).put("kind", e.kind()).put("from", agents(e.from()))
+        .put("to", agents(e.to())).put("by", e.by());
+  }
+
+  static JsonObject token(GroupToken t) {
+    return new JsonObject().put("id", t.id()).put("rotationId", t.rotationId()).put("name", t.name())
+        .put("prefix", t.prefix()).put("createdAt", t.createdAt().toString()).put("createdBy", t.createdBy())
+        .put("revoked", t.revoked())
+        .put("revokedAt", t.revokedAt() == null ? null : t.revokedAt().toString())
+        .put("revokedBy", t.revokedBy());
+  }
+}

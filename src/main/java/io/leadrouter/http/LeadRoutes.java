@@ -1,0 +1,227 @@
+package io.leadrouter.http;
+
+import io.leadrouter.auth.Caller;
+import io.leadrouter.leads.Agent;
+import io.leadrouter.leads.GroupToken;
+import io.leadrouter.leads.Lead;
+import io.leadrouter.leads.LeadFilter;
+import io.leadrouter.leads.LeadStore;
+import io.leadrouter.owner.RotationService;
+import io.leadrouter.owner.ServiceException;
+import io.leadrouter.rotation.Member;
+import io.leadrouter.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leads: {@code POST /v1/leads} with a rotation's ingest token (no JWT) picks the rotation's next user and
+ * stores the lead with that owner; reads under JWT; ingest tokens of a rotation under JWT.
+ */
+final class LeadRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeadRoutes.class);
+  static final String TOKEN_PREFIX = "lrt_";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Store store;
+  private final LeadStore leads;
+  private final RotationService rotations;
+  private final Idempotent idempotent;
+
+  LeadRoutes(Vertx vertx, Edge edge, long waitMs) {
+    this.store = edge.store();
+    this.leads = edge.store().leads();
+    this.rotations = edge.rotations();
+    this.idempotent = new Idempotent(vertx, leads, waitMs);
+  }
+
+  Idempotent idempotent() {
+    return idempotent;
+  }
+
+  // ---- POST /v1/leads ---------------------------------------------------------------------------------
+
+  void create(RoutingContext ctx) {
+    JsonObject body = Body.object(ctx);
+    Object raw = body.getValue("current_token");
+    if (raw != null && !(raw instanceof String)) {
+      throw ApiException.invalid("current_token: must be a string");
+    }
+    String secret = (String) raw;
+    if (secret == null || secret.isBlank()) {
+      throw new ApiException(401, "current_token: required (the ingest token of the rotation)");
+    }
+    // every field is checked before the token is used, so bad input consumes no pick
+    Map<String, Object> fields = LeadFields.parse(body);
+    String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
+    Future<Idempotent.Response> response = leads.findToken(sha256(secret)).compose(token -> {
+      if (token == null || token.revoked()) {
+        return Future.failedFuture(new ApiException(401, "current_token: unknown or revoked token"));
+      }
+      return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(body.encode()),
+          () -> assign(token, fields));
+    });
+    send(ctx, response);
+  }
+
+  private Future<Idempotent.Response> assign(GroupToken token, Map<String, Object> fields) {
+    String requestId = "lead:" + UUID.randomUUID();
+    return rotations.pick(token.accountId(), token.rotationId(), requestId).compose(pick -> {
+      Member m = pick.picked().member();
+      return store.getUser(token.accountId(), m.userId()).compose(user -> {
+        Instant now = pick.picked().at();
+        Agent owner = new Agent(m.userId(), m.email(), m.name(), user == null ? List.of() : user.roles(), true, now);
+        String by = "token:" + token.name();
+        Lead lead = new Lead(0, token.accountId(), token.rotationId(), pick.picked().sequence(), m.userId(),
+            m.email(), fields, now, by, now, by, 0);
+        return leads.createLead(lead, owner, by);
+      }).recover(e -> {
+        // the pick is made and cannot be taken back; say so, and keep it traceable in the assignment log
+        LOG.warn("lead not stored after pick {} of rotation {} ({}): {}", pick.picked().sequence(),
+            token.rotationId(), requestId, e.getMessage());
+        return Future.failedFuture(new ServiceException(503, "the lead could not be stored (pick "
+            + pick.picked().sequence() + " of rotation " + token.rotationId() + " was made): " + e.getMessage()
+            + "; retry"));
+      });
+    }).map(lead -> new Idempotent.Response(201, LeadFields.view(lead).encode()));
+  }
+
+  static void send(RoutingContext ctx, Future<Idempotent.Response> response) {
+    response.onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("content-type", "application/json")
+        .end(r.body())).onFailure(ctx::fail);
+  }
+
+  // ---- reads (JWT) ------------------------------------------------------------------------------------
+
+  void get(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long id = Body.id(ctx, "leadId");
+    HttpApiVerticle.respond(ctx, 200, lead(caller, id).map(LeadFields::view));
+  }
+
+  private Future<Lead> lead(Caller caller, long id) {
+    return leads.getLead(caller.accountId(), id).map(l -> {
+      if (l == null) {
+        throw ApiException.notFound("lead " + id + " not found");
+      }
+      return l;
+    });
+  }
+
+  void list(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    Long owner = optionalId(ctx, "owner");
+    Long rotation = optionalId(ctx, "rotationId");
+    LeadFilter filter = new LeadFilter(owner, rotation, instant(ctx, "from"), instant(ctx, "to"),
+        Body.query(ctx, "limit", 50, 1, 500), Body.query(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+    HttpApiVerticle.respond(ctx, 200, leads.listLeads(caller.accountId(), filter)
+        .map(p -> Views.page(p, LeadFields::view)));
+  }
+
+  void assignments(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long id = Body.id(ctx, "leadId");
+    HttpApiVerticle.respond(ctx, 200, lead(caller, id).compose(l -> {
+      Future<List<Agent>> agents = leads.agents(caller.accountId(), id);
+      Future<List<io.leadrouter.leads.LeadEvent>> history = leads.history(caller.accountId(), id);
+      return Future.all(agents, history).map(v -> {
+        JsonArray events = new JsonArray();
+        history.result().forEach(e -> events.add(LeadFields.event(e)));
+        return new JsonObject().put("leadId", id).put("owner", l.owner()).put("agents",
+            LeadFields.agents(agents.result())).put("history", events);
+      });
+    }));
+  }
+
+  static Long optionalId(RoutingContext ctx, String param) {
+    String raw = ctx.request().getParam(param);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    return (long) Body.query(ctx, param, 0, 1, Integer.MAX_VALUE);
+  }
+
+  static Instant instant(RoutingContext ctx, String param) {
+    String raw = ctx.request().getParam(param);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalid(param + ": must be an ISO-8601 instant like 2026-11-23T10:00:00Z, got '" + raw + "'");
+    }
+  }
+
+  // ---- ingest tokens (JWT) ----------------------------------------------------------------------------
+
+  void createToken(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long rotationId = Body.id(ctx, "rotationId");
+    String name = Body.string(Body.object(ctx), "name", true, Body.MAX_NAME);
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String prefix = secret.substring(0, TOKEN_PREFIX.length() + 6);
+    HttpApiVerticle.respond(ctx, 201, rotations.get(caller.accountId(), rotationId)
+        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, sha256(secret), prefix, caller.subject()))
+        // the secret is shown here once; only its hash is stored
+        .map(t -> LeadFields.token(t).put("token", secret)));
+  }
+
+  void listTokens(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long rotationId = Body.id(ctx, "rotationId");
+    HttpApiVerticle.respond(ctx, 200, rotations.get(caller.accountId(), rotationId)
+        .compose(r -> leads.listTokens(caller.accountId(), rotationId))
+        .map(tokens -> {
+          JsonArray items = new JsonArray();
+          tokens.forEach(t -> items.add(LeadFields.token(t)));
+          return new JsonObject().put("items", items);
+        }));
+  }
+
+  void revokeToken(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long rotationId = Body.id(ctx, "rotationId");
+    long tokenId = Body.id(ctx, "tokenId");
+    HttpApiVerticle.noContent(ctx, leads.revokeToken(caller.accountId(), rotationId, tokenId, caller.subject())
+        .compose(found -> found ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ApiException.notFound("token " + tokenId + " of rotation " + rotationId + " not found"))));
+  }
+
+  static byte[] sha256(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** POST next-user with an optional Idempotency-Key: the same response as GET, picked at most once per key. */
+  void nextUserOnce(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long rotationId = Body.id(ctx, "rotationId");
+    String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
+    String body = ctx.body() == null ? "" : ctx.body().asString();
+    send(ctx, idempotent.run(caller.accountId(), "next-user", key,
+        Idempotent.hash(String.valueOf(rotationId), body),
+        () -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
+            : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
+  }
+}

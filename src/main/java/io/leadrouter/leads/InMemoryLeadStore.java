@@ -1,0 +1,175 @@
+package io.leadrouter.leads;
+
+import io.leadrouter.store.Page;
+import io.leadrouter.store.StoreException;
+import io.vertx.core.Future;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Leads in this JVM only, for throwaway runs and tests; thread-safe through concurrent maps. */
+public final class InMemoryLeadStore implements LeadStore {
+
+  private record Entry(Lead lead, List<Agent> agents, List<LeadEvent> history) {}
+
+  private final Clock clock;
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<Long, GroupToken> tokens = new ConcurrentHashMap<>();
+  private final Map<ByteBuffer, Long> tokenByHash = new ConcurrentHashMap<>();
+  private final Map<Long, Entry> leads = new ConcurrentHashMap<>();
+  private final Map<String, Idempotency> keys = new ConcurrentHashMap<>();
+  private final Map<String, Instant> keyTimes = new ConcurrentHashMap<>();
+
+  public InMemoryLeadStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<GroupToken> createToken(String accountId, long rotationId, String name, byte[] hash, String prefix,
+      String actor) {
+    GroupToken t = new GroupToken(ids.incrementAndGet(), accountId, rotationId, name, prefix, clock.instant(), actor,
+        null, null);
+    tokens.put(t.id(), t);
+    tokenByHash.put(ByteBuffer.wrap(hash.clone()), t.id());
+    return Future.succeededFuture(t);
+  }
+
+  @Override
+  public Future<List<GroupToken>> listTokens(String accountId, long rotationId) {
+    return Future.succeededFuture(tokens.values().stream()
+        .filter(t -> t.accountId().equals(accountId) && t.rotationId() == rotationId)
+        .sorted(Comparator.comparingLong(GroupToken::id)).toList());
+  }
+
+  @Override
+  public Future<Boolean> revokeToken(String accountId, long rotationId, long tokenId, String actor) {
+    GroupToken t = tokens.computeIfPresent(tokenId, (id, old) -> !old.accountId().equals(accountId)
+        || old.rotationId() != rotationId || old.revoked() ? old
+        : new GroupToken(old.id(), old.accountId(), old.rotationId(), old.name(), old.prefix(), old.createdAt(),
+            old.createdBy(), clock.instant(), actor));
+    return Future.succeededFuture(t != null && t.accountId().equals(accountId) && t.rotationId() == rotationId);
+  }
+
+  @Override
+  public Future<GroupToken> findToken(byte[] hash) {
+    Long id = tokenByHash.get(ByteBuffer.wrap(hash));
+    return Future.succeededFuture(id == null ? null : tokens.get(id));
+  }
+
+  @Override
+  public Future<Lead> createLead(Lead lead, Agent owner, String by) {
+    Lead stored = new Lead(ids.incrementAndGet(), lead.accountId(), lead.rotationId(), lead.sequence(),
+        lead.ownerUserId(), lead.owner(), lead.fields(), lead.createdAt(), lead.createdBy(), lead.updatedAt(),
+        lead.lastModifiedBy(), 1);
+    List<LeadEvent> history = new CopyOnWriteArrayList<>();
+    history.add(new LeadEvent(lead.createdAt(), LeadEvent.ASSIGNED, List.of(), List.of(owner), by));
+    leads.put(stored.id(), new Entry(stored, List.of(owner), history));
+    return Future.succeededFuture(stored);
+  }
+
+  private Entry entry(String accountId, long id) {
+    Entry e = leads.get(id);
+    return e != null && e.lead().accountId().equals(accountId) ? e : null;
+  }
+
+  @Override
+  public Future<Lead> getLead(String accountId, long id) {
+    Entry e = entry(accountId, id);
+    return Future.succeededFuture(e == null ? null : e.lead());
+  }
+
+  @Override
+  public Future<Page<Lead>> listLeads(String accountId, LeadFilter f) {
+    List<Lead> all = leads.values().stream().map(Entry::lead)
+        .filter(l -> l.accountId().equals(accountId)
+            && (f.ownerUserId() == null || l.ownerUserId() == f.ownerUserId())
+            && (f.rotationId() == null || l.rotationId() == f.rotationId())
+            && (f.from() == null || !l.createdAt().isBefore(f.from()))
+            && (f.to() == null || l.createdAt().isBefore(f.to())))
+        .sorted(Comparator.comparingLong(Lead::id).reversed()).toList();
+    int from = Math.min(f.offset(), all.size());
+    return Future.succeededFuture(new Page<>(all.subList(from, Math.min(all.size(), from + f.limit())), all.size(),
+        f.limit(), f.offset()));
+  }
+
+  @Override
+  public Future<List<Agent>> agents(String accountId, long leadId) {
+    Entry e = entry(accountId, leadId);
+    return Future.succeededFuture(e == null ? List.of() : e.agents());
+  }
+
+  @Override
+  public Future<List<LeadEvent>> history(String accountId, long leadId) {
+    Entry e = entry(accountId, leadId);
+    return Future.succeededFuture(e == null ? List.of() : List.copyOf(e.history()));
+  }
+
+  @Override
+  public Future<Lead> reassign(String accountId, long leadId, long expectedVersion, List<Agent> agents,
+      LeadEvent event) {
+    Agent primary = agents.stream().filter(Agent::primary).findFirst().orElseThrow();
+    Entry updated = leads.computeIfPresent(leadId, (id, old) -> {
+      if (!old.lead().accountId().equals(accountId) || old.lead().version() != expectedVersion) {
+        return old;
+      }
+      Lead l = old.lead();
+      old.history().add(event);
+      return new Entry(new Lead(l.id(), l.accountId(), l.rotationId(), l.sequence(), primary.userId(),
+          primary.email(), l.fields(), l.createdAt(), l.createdBy(), event.at(), event.by(), l.version() + 1),
+          List.copyOf(agents), old.history());
+    });
+    if (updated == null || updated.lead().version() != expectedVersion + 1) {
+      return Future.failedFuture(new StoreException(StoreException.Kind.CONFLICT,
+          "the application changed while it was being reassigned; retry"));
+    }
+    return Future.succeededFuture(updated.lead());
+  }
+
+  private static String key(String accountId, String scope, String key) {
+    return accountId + '\u0000' + scope + '\u0000' + key;
+  }
+
+  @Override
+  public Future<Idempotency> claim(String accountId, String scope, String key, String requestHash,
+      Instant expiredBefore) {
+    String k = key(accountId, scope, key);
+    Instant at = keyTimes.get(k);
+    if (at != null && at.isBefore(expiredBefore)) {
+      keys.remove(k);
+    }
+    Idempotency existing = keys.putIfAbsent(k, new Idempotency(requestHash, null, null));
+    if (existing == null) {
+      keyTimes.put(k, clock.instant());
+    }
+    return Future.succeededFuture(existing);
+  }
+
+  @Override
+  public Future<Void> complete(String accountId, String scope, String key, int status, String body) {
+    keys.computeIfPresent(key(accountId, scope, key), (k, old) -> new Idempotency(old.requestHash(), status, body));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> release(String accountId, String scope, String key) {
+    keys.remove(key(accountId, scope, key));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Idempotency> lookup(String accountId, String scope, String key) {
+    return Future.succeededFuture(keys.get(key(accountId, scope, key)));
+  }
+
+  /** Leads stored so far (tests). */
+  public int size() {
+    return leads.size();
+  }
+}

@@ -1,0 +1,233 @@
+package io.leadrouter.leads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.Postgres;
+import io.leadrouter.testing.Api;
+import io.leadrouter.testing.TestApp;
+import io.leadrouter.testing.TestPostgres;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Leads posted with ingest tokens, against a real Postgres. */
+@ExtendWith(VertxExtension.class)
+class LeadsApiTest {
+
+  private Vertx vertx;
+  private String uri;
+  private Store store;
+  private TestApp node;
+  private Api api;
+  private long rotation;
+  private String token;
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.await(30, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    uri = TestPostgres.freshDatabaseUri();
+    startNode();
+    rotation = await(api.createRotation(new JsonObject().put("name", "web").put("members", new JsonArray()
+        .add(new JsonObject().put("email", "ann@example.com").put("weight", 3))
+        .add(new JsonObject().put("email", "bob@example.com").put("weight", 1))))).getLong("id");
+    HttpResponse<Buffer> created = await(api.post("/lead-rotations/" + rotation + "/tokens",
+        new JsonObject().put("name", "Web form")));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    token = created.bodyAsJsonObject().getString("token");
+    assertThat(token).startsWith("lrt_");
+  }
+
+  private void startNode() throws Exception {
+    store = await(Postgres.open(vertx, uri, 4));
+    node = await(TestApp.start(vertx, store));
+    api = new Api(vertx, node.port(), TestApp.token(vertx, "ops@example.com", "2311"), "2311");
+  }
+
+  private void stopNode() throws Exception {
+    await(node.app.stop());
+    await(store.close());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    stopNode();
+    TestPostgres.dropDatabase(uri);
+  }
+
+  private HttpResponse<Buffer> postLead(JsonObject lead, String key) throws Exception {
+    var req = api.as(null, null).request(HttpMethod.POST, "/v1/leads");
+    if (key != null) {
+      req.putHeader("Idempotency-Key", key);
+    }
+    return await(req.sendJsonObject(lead));
+  }
+
+  private JsonObject lead(String first) {
+    return new JsonObject().put("current_token", token).put("firstName", first).put("lastName", "Doe")
+        .put("email", first.toLowerCase() + "@lead.example").put("phone", "+1 555 0100").put("leadSource", "web")
+        .put("do_not_call", true).put("mailingCity", "Austin");
+  }
+
+  private long sequence() throws Exception {
+    return await(api.get("/lead-rotations/" + rotation)).bodyAsJsonObject().getLong("sequence");
+  }
+
+  private long leadCount() throws Exception {
+    return await(api.get("/v1/leads")).bodyAsJsonObject().getLong("total");
+  }
+
+  @Test
+  void leadsGetTheOwnersTheScheduleSaysAndAreStored() throws Exception {
+    List<String> owners = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    for (String first : List.of("A", "B", "C", "D", "E")) {
+      HttpResponse<Buffer> r = postLead(lead(first), null);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+      JsonObject body = r.bodyAsJsonObject();
+      owners.add(body.getString("owner"));
+      ids.add(body.getLong("id"));
+      assertThat(body.getString("rotationId")).isEqualTo(String.valueOf(rotation));
+      assertThat(body.getLong("sequence")).isEqualTo(owners.size());
+      assertThat(body.getString("created_by")).isEqualTo("token:Web form");
+    }
+    // weights 3,1 give a a b a, then repeat
+    assertThat(owners).containsExactly("ann@example.com", "ann@example.com", "bob@example.com", "ann@example.com",
+        "ann@example.com");
+    JsonObject stored = await(api.get("/v1/leads/" + ids.get(2))).bodyAsJsonObject();
+    assertThat(stored.getString("firstName")).isEqualTo("C");
+    assertThat(stored.getString("owner")).isEqualTo("bob@example.com");
+    assertThat(stored.getBoolean("do_not_call")).isTrue();
+    assertThat(stored.getBoolean("email_opt_out")).isFalse();
+    assertThat(stored.getString("mailingCity")).isEqualTo("Austin");
+    assertThat(stored.fieldNames()).contains("id", "owner", "created_at", "created_by", "last_modified_by",
+        "assistant", "assistant_phone", "avatar", "birthdate", "controller", "department", "description", "email",
+        "fax", "fax_opt_out", "handle", "invalid_lead", "languages", "mailingCountry", "mailingGeocodeAccuracy",
+        "mailingState", "mailingStreet", "photoUrl", "processor", "title", "rotationId", "sequence");
+    long bob = stored.getLong("ownerUserId");
+    JsonObject byOwner = await(api.get("/v1/leads?owner=" + bob)).bodyAsJsonObject();
+    assertThat(byOwner.getLong("total")).isEqualTo(1);
+    assertThat(await(api.get("/v1/leads?rotationId=" + rotation + "&limit=2")).bodyAsJsonObject()
+        .getJsonArray("items")).hasSize(2);
+    JsonObject history = await(api.get("/v1/leads/" + ids.get(2) + "/assignments")).bodyAsJsonObject();
+    assertThat(history.getJsonArray("agents").getJsonObject(0).getString("email")).isEqualTo("bob@example.com");
+    assertThat(history.getJsonArray("agents").getJsonObject(0).getBoolean("primary")).isTrue();
+    assertThat(history.getJsonArray("history").getJsonObject(0).getString("kind")).isEqualTo("assigned");
+    // another account sees none of it
+    Api stranger = api.as(TestApp.token(vertx, "eve@example.com", "7777"), "7777");
+    assertThat(await(stranger.get("/v1/leads/" + ids.get(0))).statusCode()).isEqualTo(404);
+    assertThat(await(stranger.get("/v1/leads")).bodyAsJsonObject().getLong("total")).isZero();
+    assertThat(await(api.as(null, null).get("/v1/leads")).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void revokedAndUnknownTokensAreUnauthorized() throws Exception {
+    JsonArray tokens = await(api.get("/lead-rotations/" + rotation + "/tokens")).bodyAsJsonObject().getJsonArray("items");
+    assertThat(tokens).hasSize(1);
+    assertThat(tokens.getJsonObject(0).containsKey("token")).as("the secret is shown once only").isFalse();
+    long tokenId = tokens.getJsonObject(0).getLong("id");
+    assertThat(postLead(lead("A").put("current_token", "lrt_nope"), null).statusCode()).isEqualTo(401);
+    assertThat(postLead(lead("A").put("current_token", null), null).statusCode()).isEqualTo(401);
+    assertThat(await(api.delete("/lead-rotations/" + rotation + "/tokens/" + tokenId)).statusCode()).isEqualTo(204);
+    HttpResponse<Buffer> revoked = postLead(lead("A"), null);
+    assertThat(revoked.statusCode()).isEqualTo(401);
+    assertThat(revoked.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("revoked");
+    assertThat(sequence()).isZero();
+    assertThat(leadCount()).isZero();
+    Api stranger = api.as(TestApp.token(vertx, "eve@example.com", "7777"), "7777");
+    assertThat(await(stranger.get("/lead-rotations/" + rotation + "/tokens")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void archivedRotationsRefuseLeads() throws Exception {
+    await(api.patch("/lead-rotations/" + rotation + "/status", new JsonObject().put("status", "archived")));
+    HttpResponse<Buffer> r = postLead(lead("A"), null);
+    assertThat(r.statusCode()).isEqualTo(409);
+    assertThat(leadCount()).isZero();
+  }
+
+  @Test
+  void badFieldsAreRefusedWithNoLeadStoredAndNoPickConsumed() throws Exception {
+    for (JsonObject bad : List.of(lead("A").put("do_not_call", "yes"), lead("A").put("firstName", 5),
+        lead("A").put("favouriteColour", "red"), lead("A").put("owner", "me@example.com"),
+        lead("A").put("email", "not-an-email"), lead("A").put("title", "t".repeat(2001)))) {
+      HttpResponse<Buffer> r = postLead(bad, null);
+      assertThat(r.statusCode()).as(bad.encode()).isEqualTo(400);
+      String field = bad.fieldNames().stream().filter(f -> r.bodyAsString().contains(f + ":")).findFirst().orElse("");
+      assertThat(field).as("message names the field: %s", r.bodyAsString()).isNotEmpty();
+    }
+    assertThat(sequence()).isZero();
+    assertThat(leadCount()).isZero();
+  }
+
+  @Test
+  void fiftyConcurrentRetriesWithOneKeyMakeOnePickAndAnswerAlike() throws Exception {
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(api.as(null, null).request(HttpMethod.POST, "/v1/leads").putHeader("Idempotency-Key", "lead-42")
+          .sendJsonObject(lead("A")));
+    }
+    await(Future.join(calls));
+    Set<String> bodies = new HashSet<>();
+    for (Future<HttpResponse<Buffer>> c : calls) {
+      assertThat(c.result().statusCode()).as(c.result().bodyAsString()).isEqualTo(201);
+      bodies.add(c.result().bodyAsString());
+    }
+    assertThat(bodies).hasSize(1);
+    assertThat(sequence()).isEqualTo(1);
+    assertThat(leadCount()).isEqualTo(1);
+
+    HttpResponse<Buffer> other = postLead(lead("B"), "lead-42");
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(other.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("Idempotency-Key");
+  }
+
+  @Test
+  void nextUserWithAKeyPicksOnceAlsoAcrossARestart() throws Exception {
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+          .putHeader("Idempotency-Key", "pick-1").send());
+    }
+    await(Future.join(calls));
+    Set<String> bodies = new HashSet<>();
+    calls.forEach(c -> {
+      assertThat(c.result().statusCode()).isEqualTo(200);
+      bodies.add(c.result().bodyAsString());
+    });
+    assertThat(bodies).hasSize(1);
+    JsonObject first = new JsonObject(bodies.iterator().next());
+    assertThat(first.getLong("sequence")).isEqualTo(1);
+    assertThat(first.fieldNames()).contains("user", "rotationId", "newPosition", "totalUsers", "currentUser",
+        "nextUser", "rotation", "currentPosition");
+
+    stopNode();
+    startNode();
+    HttpResponse<Buffer> retry = await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+        .putHeader("Idempotency-Key", "pick-1").send());
+    assertThat(retry.bodyAsString()).isEqualTo(first.encode());
+    HttpResponse<Buffer> fresh = await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+        .putHeader("Idempotency-Key", "pick-2").send());
+    assertThat(fresh.bodyAsJsonObject().getLong("sequence")).isEqualTo(2);
+    assertThat(await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user").send())
+        .bodyAsJsonObject().getLong("sequence")).as("no key: a plain pick").isEqualTo(3);
+  }
+}
