@@ -29,6 +29,11 @@ public final class Main {
   static {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("hazelcast.logging.type", "slf4j");
+    // before the first logger exists: structured logs on request
+    if ("json".equalsIgnoreCase(System.getenv("LEADROUTER_LOG_FORMAT"))
+        && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

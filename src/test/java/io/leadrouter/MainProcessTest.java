@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,6 +60,22 @@ class MainProcessTest {
       int exit = service.terminate();
       assertThat(exit).isIn(0, 143);
       assertThat(String.join("\n", service.output())).contains("stopped cleanly");
+    }
+  }
+
+  @Test
+  void jsonLogsOnRequest(@TempDir Path data) throws Exception {
+    Map<String, String> env = Map.of("LEADROUTER_DATA_DIR", data.toString(), "LEADROUTER_LOG_FORMAT", "json",
+        "LEADROUTER_JWT_SECRET", "json-logs-secret-json-logs-secret-0123");
+    try (ServiceProcess service = ServiceProcess.start(env, "--store", "memory", "--http-port", "0")) {
+      service.awaitListening(Duration.ofSeconds(60));
+      List<String> lines = service.output().stream().filter(l -> l.startsWith("{")).toList();
+      assertThat(lines).isNotEmpty();
+      JsonObject first = new JsonObject(lines.get(0));
+      assertThat(first.getString("level")).isEqualTo("INFO");
+      assertThat(first.getString("formattedMessage")).startsWith("setting ");
+      assertThat(String.join("\n", service.output())).doesNotContain("json-logs-secret");
+      assertThat(service.terminate()).isIn(0, 143);
     }
   }
 

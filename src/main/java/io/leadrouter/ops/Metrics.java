@@ -48,7 +48,7 @@ public final class Metrics {
   public static VertxOptions vertxOptions() {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
         // per-message event-bus metrics would tax every pick; the owner's own meters cover it
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
   }
