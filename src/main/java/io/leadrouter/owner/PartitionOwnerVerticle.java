@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class PartitionOwnerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionOwnerVerticle.class);
+  private static final long RESERVE_RETRY_MS = 500;
 
   private final int index;
   private final Partitioner partitioner;
@@ -53,6 +54,8 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     long ceiling;
     boolean busy = true;
     boolean reserving;
+    boolean unreserved;
+    long lastReserveFailure;
     long lastUsed;
     Counter picks;
     final ArrayDeque<Message<Command>> queue = new ArrayDeque<>();
@@ -206,7 +209,16 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   }
 
   private void pick(long id, Slot slot, Message<Command> message, Rotation.UserPicked picked) {
-    if (picked.sequence() > slot.ceiling) {
+    boolean outage = writeBehind.failing() || clock.millis() - slot.lastReserveFailure < 4 * RESERVE_RETRY_MS;
+    if (picked.sequence() > slot.ceiling && outage) {
+      // Postgres is unreachable, so no block can be reserved. Picks go on (the write-behind buffer holds
+      // them); only a crash of this node before Postgres returns could hand these numbers out again.
+      if (!slot.unreserved) {
+        slot.unreserved = true;
+        LOG.warn("rotation {}: store unreachable; handing out sequence numbers beyond the reserved block ({})"
+            + " until it returns", id, slot.ceiling);
+      }
+    } else if (picked.sequence() > slot.ceiling) {
       // out of reserved numbers: wait for the next block, then decide again
       slot.busy = true;
       slot.queue.addFirst(message);
@@ -222,7 +234,8 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     writeBehind.add(picked);
     slot.picks.increment();
     message.reply(new PickReply(picked, slot.rotation.state()), Messages.OPTIONS);
-    if (!slot.reserving && slot.ceiling - picked.sequence() < settings.sequenceBlock() / 2) {
+    if (!slot.reserving && slot.ceiling - picked.sequence() < settings.sequenceBlock() / 2
+        && (!outage || clock.millis() - slot.lastReserveFailure > RESERVE_RETRY_MS)) {
       reserve(id, slot); // refill ahead so the hot path rarely waits
     }
   }
@@ -236,14 +249,25 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     store.reserveSequences(id, target).onComplete(ar -> {
       slot.reserving = false;
       if (ar.succeeded()) {
+        if (slot.unreserved) {
+          LOG.info("rotation {}: sequence numbers reserved again up to {}", id, ar.result());
+          slot.unreserved = false;
+        }
         slot.ceiling = Math.max(slot.ceiling, ar.result());
         if (slot.busy) {
           ready(id, slot);
         }
-      } else if (slot.busy) {
+      } else if (!slot.busy) {
+        slot.lastReserveFailure = clock.millis();
+      } else {
+        slot.lastReserveFailure = clock.millis();
         LOG.warn("rotation {}: could not reserve sequence numbers: {}", id, ar.cause().getMessage());
-        slot.busy = false;
-        failAll(slot, ar.cause());
+        if (ar.cause() instanceof StoreException e && e.kind() == StoreException.Kind.UNAVAILABLE) {
+          ready(id, slot); // the queued picks go on as in any outage (see pick)
+        } else {
+          slot.busy = false;
+          failAll(slot, ar.cause());
+        }
       }
     });
   }
