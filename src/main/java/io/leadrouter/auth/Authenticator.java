@@ -6,6 +6,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Turns an {@code Authorization} header and an optional {@code x-account-id} into a {@link Caller}, the same
@@ -14,7 +18,20 @@ import io.vertx.ext.auth.jwt.JWTAuth;
  */
 public final class Authenticator {
 
+  private static final int CACHE_SIZE = 4096;
+
   private final JWTAuth jwt;
+  /**
+   * Tokens verified before, with their claims: a hot caller sends the same token thousands of times a second,
+   * and re-checking its signature each time would cost more than the pick. Expiry is still checked on every
+   * use. One instance per verticle, so confined to one event loop: no locking.
+   */
+  private final Map<String, JsonObject> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
+      return size() > CACHE_SIZE;
+    }
+  };
 
   public Authenticator(JWTAuth jwt) {
     this.jwt = jwt;
@@ -28,12 +45,32 @@ public final class Authenticator {
       return Future.failedFuture(new ApiException(401, "Authorization header must be 'Bearer <token>'"));
     }
     String token = authorization.substring(7).trim();
+    JsonObject known = verified.get(token);
+    if (known != null) {
+      Long exp = known.getLong("exp");
+      if (exp == null || exp * 1000 > System.currentTimeMillis()) {
+        return account(known, accountHeader);
+      }
+      verified.remove(token);
+      return Future.failedFuture(new ApiException(401, "invalid or expired token"));
+    }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(new ApiException(401, "invalid or expired token")))
         .compose(user -> {
           JsonObject claims = user.principal();
+          verified.put(token, claims.copy().put("exp", expiry(token)));
           return account(claims, accountHeader);
         });
+  }
+
+  /** The {@code exp} claim of a token whose signature was verified, or null when it has none. */
+  private static Long expiry(String token) {
+    try {
+      String payload = token.split("\\.")[1];
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).getLong("exp");
+    } catch (RuntimeException e) {
+      return 0L; // unreadable: treat as expired, so the next call verifies it again
+    }
   }
 
   private static Future<Caller> account(JsonObject claims, String accountHeader) {

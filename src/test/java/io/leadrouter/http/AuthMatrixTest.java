@@ -101,6 +101,19 @@ class AuthMatrixTest {
   }
 
   @Test
+  void aTokenStopsWorkingWhenItExpiresEvenAfterUse() throws Exception {
+    long exp = System.currentTimeMillis() / 1000 + 2;
+    String shortLived = TestApp.token(vertx, TestApp.SECRET, TestApp.claims("ops@example.com", "2311").put("exp", exp),
+        new JWTOptions());
+    Api api = owner.as(shortLived, "2311");
+    assertThat(api.get("/lead-rotations").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    while (System.currentTimeMillis() <= exp * 1000 + 50) {
+      Thread.sleep(100);
+    }
+    assertThat(api.get("/lead-rotations").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void basicAuthIsNotABearerToken() throws Exception {
     HttpResponse<Buffer> r = owner.client.get(node.port(), "localhost", "/lead-rotations")
         .putHeader("authorization", "Basic dXNlcjpwYXNz").putHeader("x-account-id", "2311").send()
