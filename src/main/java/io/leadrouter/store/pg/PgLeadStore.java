@@ -21,7 +21,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,11 +78,7 @@ public final class PgLeadStore implements LeadStore {
   }
 
   private static <T> Future<T> call(Supplier<Future<T>> op) {
-    try {
-      return op.get().recover(e -> Future.failedFuture(PgStore.translate(e)));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(PgStore.translate(e));
-    }
+    return PgStore.call(op);
   }
 
   private static Future<RowSet<Row>> run(SqlClient client, String sql, Tuple args) {
@@ -232,12 +227,11 @@ public final class PgLeadStore implements LeadStore {
   }
 
   private static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    return PgStore.time(instant);
   }
 
   private static Instant instant(Row row, String column) {
-    OffsetDateTime t = row.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
+    return PgStore.instant(row, column);
   }
 
   private static GroupToken token(Row r) {

@@ -543,7 +543,7 @@ public final class PgStore implements Store {
   }
 
   /** Runs a store operation, turning connection-level failures (also thrown ones) into UNAVAILABLE. */
-  private static <T> Future<T> call(Supplier<Future<T>> op) {
+  static <T> Future<T> call(Supplier<Future<T>> op) {
     Future<T> f;
     try {
       f = op.get();
@@ -614,11 +614,11 @@ public final class PgStore implements Store {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static OffsetDateTime time(Instant instant) {
+  static OffsetDateTime time(Instant instant) {
     return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
-  private static Instant instant(Row row, String column) {
+  static Instant instant(Row row, String column) {
     OffsetDateTime t = row.getOffsetDateTime(column);
     return t == null ? null : t.toInstant();
   }
