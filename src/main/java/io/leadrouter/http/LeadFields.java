@@ -60,9 +60,12 @@ final class LeadFields {
 
   /** The seed's lead shape (every field present, null when unset) plus the assignment. */
   static JsonObject view(Lead lead) {
-    JsonObject o = new JsonObject().put("id", lead.id());
+    // the seed types id and the text fields as text: a string id, and unset text fields left out
+    JsonObject o = new JsonObject().put("id", String.valueOf(lead.id()));
     for (String f : TEXT) {
-      o.put(f, lead.fields().get(f));
+      if (lead.fields().get(f) != null) {
+        o.put(f, lead.fields().get(f));
+      }
     }
     for (String f : FLAGS) {
       o.put(f, Boolean.TRUE.equals(lead.fields().get(f)));

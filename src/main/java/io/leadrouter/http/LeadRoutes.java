@@ -142,7 +142,7 @@ final class LeadRoutes {
       return Future.all(agents, history).map(v -> {
         JsonArray events = new JsonArray();
         history.result().forEach(e -> events.add(LeadFields.event(e)));
-        return new JsonObject().put("leadId", id).put("owner", l.owner()).put("agents",
+        return new JsonObject().put("leadId", String.valueOf(id)).put("owner", l.owner()).put("agents",
             LeadFields.agents(agents.result())).put("history", events);
       });
     }));

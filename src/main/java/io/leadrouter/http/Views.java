@@ -29,7 +29,6 @@ public final class Views {
         .put("name", s.name())
         .put("accountId", s.accountId())
         .put("status", s.status().wire())
-        .put("teamId", s.teamId())
         .put("userRotationArray", emails)
         .put("currentPosition", s.position())
         .put("createdAt", s.createdAt().toString())
@@ -38,6 +37,9 @@ public final class Views {
         .put("updatedBy", s.updatedBy())
         .put("members", members(s))
         .put("sequence", s.sequence());
+    if (s.teamId() != null) {
+      o.put("teamId", s.teamId()); // absent, not null, when there is none (the seed's teamId is an integer)
+    }
     if (team != null) {
       o.put("team", team(team));
     }

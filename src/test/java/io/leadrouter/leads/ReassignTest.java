@@ -61,8 +61,8 @@ class ReassignTest {
         .put("members", new JsonArray().add(new JsonObject().put("userId", lo1))))).getLong("id");
     String token = await(api.post("/lead-rotations/" + rotation + "/tokens", new JsonObject().put("name", "form")))
         .bodyAsJsonObject().getString("token");
-    lead = await(api.as(null, null).post("/v1/leads", new JsonObject().put("current_token", token)
-        .put("firstName", "Lee"))).bodyAsJsonObject().getLong("id");
+    lead = Long.parseLong(await(api.as(null, null).post("/v1/leads", new JsonObject().put("current_token", token)
+        .put("firstName", "Lee"))).bodyAsJsonObject().getString("id"));
   }
 
   @AfterEach
