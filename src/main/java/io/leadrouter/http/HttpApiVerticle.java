@@ -18,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class HttpApiVerticle extends VerticleBase {
     DirectoryRoutes d = new DirectoryRoutes(edge.store());
     LeadRoutes l = new LeadRoutes(vertx, edge, IDEMPOTENT_WAIT_MS);
     ReassignRoutes a = new ReassignRoutes(edge);
+    HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
@@ -94,6 +96,8 @@ public final class HttpApiVerticle extends VerticleBase {
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
     router.patch("/lead-rotations/:rotationId/status").handler(r::changeStatus);
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
+    router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
+    router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
 
     router.post("/lead-rotations/:rotationId/next-user").handler(l::nextUserOnce);
     router.post("/lead-rotations/:rotationId/tokens").handler(l::createToken);

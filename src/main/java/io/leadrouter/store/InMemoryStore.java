@@ -132,6 +132,7 @@ public final class InMemoryStore implements Store {
    * Picks of a rotation, newest first (by pick time, then sequence). {@code userId}, {@code from}
    * (inclusive) and {@code to} (exclusive) filter when not null. Same contract as PgStore's.
    */
+  @Override
   public Future<Page<Assignment>> listAssignments(long rotationId, Long userId, Instant from, Instant to,
       int limit, int offset) {
     List<Assignment> all = picks(rotationId, from, to)
@@ -142,6 +143,7 @@ public final class InMemoryStore implements Store {
   }
 
   /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
+  @Override
   public Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to) {
     return Future.succeededFuture(picks(rotationId, from, to)
         .collect(Collectors.groupingBy(Assignment::userId, TreeMap::new, Collectors.counting())));

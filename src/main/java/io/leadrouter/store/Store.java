@@ -3,7 +3,9 @@ package io.leadrouter.store;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.rotation.RotationState;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The storage port. Every method is asynchronous and never blocks the caller's event loop.
@@ -41,6 +43,19 @@ public interface Store {
 
   /** Applies one write-behind batch; idempotent (see {@link WriteBatch}). */
   Future<Void> flush(WriteBatch batch);
+
+  // ---- assignment history (written behind: the newest picks appear within one flush interval) --------
+
+  /**
+   * Picks of a rotation, newest first (by pick time, then sequence). {@code userId}, {@code from}
+   * (inclusive) and {@code to} (exclusive) filter when not null. Not scoped by account: check the rotation's
+   * account first.
+   */
+  Future<Page<Assignment>> listAssignments(long rotationId, Long userId, Instant from, Instant to, int limit,
+      int offset);
+
+  /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
+  Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to);
 
   // ---- users ------------------------------------------------------------------------------------------
 

@@ -248,12 +248,13 @@ public final class PgStore implements Store {
     return Tuple.of(rotationIds, accountIds, sequences, userIds, emails, positions, pickedAt, requestIds, nodes);
   }
 
-  // ---- assignment history (not on the Store port) -----------------------------------------------------
+  // ---- assignment history -----------------------------------------------------------------------------
 
   /**
    * Picks of a rotation, newest first (by pick time, then sequence). {@code userId}, {@code from}
    * (inclusive) and {@code to} (exclusive) filter when not null.
    */
+  @Override
   public Future<Page<Assignment>> listAssignments(long rotationId, Long userId, Instant from, Instant to,
       int limit, int offset) {
     Tuple range = Tuple.of(rotationId, time(from), time(to));
@@ -268,6 +269,7 @@ public final class PgStore implements Store {
   }
 
   /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
+  @Override
   public Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to) {
     return call(() -> run(pool, Sql.COUNT_PICKS_BY_USER, Tuple.of(rotationId, time(from), time(to))).map(rows -> {
       Map<Long, Long> counts = new LinkedHashMap<>();
