@@ -1,6 +1,7 @@
 package io.leadrouter;
 
 import io.leadrouter.auth.Jwt;
+import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
@@ -9,6 +10,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.leadrouter.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -55,7 +57,21 @@ public final class Main {
     }
     config.describe().forEach(line -> LOG.info("setting {}", line));
     PrometheusMeterRegistry registry = Metrics.prometheus();
-    Vertx vertx = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    VertxBuilder builder = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry));
+    ClusterNode cluster = null;
+    Vertx vertx;
+    if (config.cluster()) {
+      try {
+        cluster = ClusterNode.start(builder, config).await(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        LOG.error("start-up failed: could not join the cluster: {}", e.getMessage(), e);
+        System.exit(1);
+        return;
+      }
+      vertx = cluster.vertx();
+    } else {
+      vertx = builder.build();
+    }
     JWTAuthOptions jwt = Jwt.options(config);
     if (config.devMode()) {
       LOG.warn("*****************************************************************************************");
@@ -72,8 +88,11 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), opened.get()), "shutdown"));
     try {
       opened.set(Stores.open(vertx, config).await(5, TimeUnit.MINUTES));
-      running.set(LeadRouter.start(vertx, config, opened.get(), jwt, Partitioner.hashing(config.partitions()),
-          nodeName(config), new Metrics(registry)).await(2, TimeUnit.MINUTES));
+      running.set((cluster == null
+          ? LeadRouter.start(vertx, config, opened.get(), jwt, Partitioner.hashing(config.partitions()),
+              nodeName(config), new Metrics(registry))
+          : LeadRouter.start(cluster, config, opened.get(), jwt, nodeName(config), new Metrics(registry)))
+          .await(2, TimeUnit.MINUTES));
       LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), running.get().httpPort());
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
@@ -96,11 +115,13 @@ public final class Main {
     }
   }
 
+  /** Names this node in the assignment log; a cluster member by its Hazelcast port, unique per host. */
   private static String nodeName(Config config) {
+    int port = config.cluster() ? config.clusterPort() : config.httpPort();
     try {
-      return InetAddress.getLocalHost().getHostName() + ":" + config.httpPort();
+      return InetAddress.getLocalHost().getHostName() + ":" + port;
     } catch (Exception e) {
-      return "node:" + config.httpPort();
+      return "node:" + port;
     }
   }
 

@@ -38,7 +38,10 @@ public record Config(
     long requestTimeoutMs,
     boolean cluster,
     String clusterMembers,
-    int clusterPort) {
+    int clusterPort,
+    String clusterDiscovery,
+    String k8sServiceDns,
+    int clusterQuorum) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = settings();
@@ -67,6 +70,9 @@ public record Config(
     s.put("cluster", new String[] {"false", "join a Hazelcast cluster"});
     s.put("cluster-members", new String[] {"", "host:port,... of cluster members to join (TCP-IP discovery)"});
     s.put("cluster-port", new String[] {"5701", "Hazelcast member port"});
+    s.put("cluster-discovery", new String[] {"tcp", "how members find each other: tcp (cluster-members) or kubernetes (k8s-service-dns)"});
+    s.put("k8s-service-dns", new String[] {null, "DNS name of the headless Service listing the members (cluster-discovery=kubernetes)"});
+    s.put("cluster-quorum", new String[] {"2", "fewest members a side of a split needs to keep handing out picks"});
     return s;
   }
 
@@ -138,14 +144,61 @@ public record Config(
         p.integer("request-timeout-ms", 100, 600_000),
         p.bool("cluster"),
         values.getOrDefault("cluster-members", ""),
-        p.integer("cluster-port", 1, 65535));
+        p.integer("cluster-port", 1, 65535),
+        p.oneOf("cluster-discovery", "tcp", "kubernetes"),
+        values.get("k8s-service-dns"),
+        p.integer("cluster-quorum", 1, 1000));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
+    }
+    if (c.cluster) {
+      clusterProblems(c, p, problems);
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return c;
+  }
+
+  /** A cluster needs one Postgres shared by every member and a way to find the other members. */
+  private static void clusterProblems(Config c, Parser p, List<String> problems) {
+    if (c.store.equals("memory")) {
+      problems.add(p.where("store") + ": memory cannot be shared by cluster members; use postgres with pg-uri");
+    } else if (c.pgUri == null) {
+      problems.add(p.where("pg-uri") + ": a cluster needs the Postgres all members share (the embedded one is per process)");
+    }
+    if (c.clusterDiscovery.equals("kubernetes") && (c.k8sServiceDns == null || c.k8sServiceDns.isBlank())) {
+      problems.add(p.where("k8s-service-dns") + ": needed with cluster-discovery=kubernetes");
+    }
+    for (String member : c.clusterMemberList()) {
+      if (!validMember(member)) {
+        problems.add(p.where("cluster-members") + ": '" + member + "' is not host or host:port");
+      }
+    }
+  }
+
+  private static boolean validMember(String member) {
+    int colon = member.lastIndexOf(':');
+    String host = colon < 0 ? member : member.substring(0, colon);
+    if (!host.matches("[A-Za-z0-9_.-]+")) {
+      return false;
+    }
+    if (colon < 0) {
+      return true;
+    }
+    String port = member.substring(colon + 1);
+    return port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+  }
+
+  /** The entries of {@code cluster-members}, trimmed, empty ones left out. */
+  public List<String> clusterMemberList() {
+    List<String> out = new ArrayList<>();
+    for (String m : clusterMembers.split(",")) {
+      if (!m.isBlank()) {
+        out.add(m.trim());
+      }
+    }
+    return out;
   }
 
   private static Map<String, String> parseFlags(List<String> args, List<String> problems) {
@@ -277,7 +330,9 @@ public record Config(
         + idleSeconds + " s");
     lines.add("write-behind: flush every " + flushIntervalMs + " ms, " + flushBatch + " rows per batch, buffer "
         + writeBufferMax + " picks per owner; sequence block " + sequenceBlock);
-    lines.add("cluster: " + (cluster ? "on, port " + clusterPort + ", members " + (clusterMembers.isBlank() ? "(discovery)" : clusterMembers) : "off (single node)"));
+    lines.add("cluster: " + (cluster ? "on, port " + clusterPort + ", " + (clusterDiscovery.equals("kubernetes")
+        ? "kubernetes DNS discovery of " + k8sServiceDns : "members " + (clusterMembers.isBlank() ? "(none yet)" : clusterMembers))
+        + ", quorum " + clusterQuorum : "off (single node)"));
     return lines;
   }
 

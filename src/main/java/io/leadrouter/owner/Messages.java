@@ -17,6 +17,12 @@ public final class Messages {
 
   public static final DeliveryOptions OPTIONS = new DeliveryOptions().setCodecName(RotationCodec.NAME);
 
+  /**
+   * Failure code of a command this node did not run because its rotation's partition is (now) owned by
+   * another member: nothing happened, so the sender resends it (never shown to clients).
+   */
+  public static final int MOVED = 421;
+
   private Messages() {}
 
   static void fail(Message<?> message, Object cause) {
@@ -28,6 +34,8 @@ public final class Messages {
       }, r.message());
     } else if (cause instanceof StoreException e) {
       message.fail(status(e.kind()), e.getMessage());
+    } else if (cause instanceof ReplicaException e) {
+      message.fail(e.kind() == ReplicaException.Kind.FENCED ? MOVED : 503, e.getMessage());
     } else {
       Throwable t = (Throwable) cause;
       LOG.error("owner: unexpected failure", t);

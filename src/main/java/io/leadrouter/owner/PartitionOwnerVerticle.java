@@ -1,41 +1,41 @@
 package io.leadrouter.owner;
 
-import io.leadrouter.rotation.Rotation;
-import io.leadrouter.rotation.Rotation.Command;
-import io.leadrouter.rotation.RotationState;
-import io.leadrouter.store.Store;
-import io.leadrouter.store.StoreException;
-import io.leadrouter.store.StoredRotation;
 import io.leadrouter.ops.Metrics;
-import io.micrometer.core.instrument.Counter;
+import io.leadrouter.rotation.Rotation.Command;
+import io.leadrouter.store.Store;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owner of a share of the partitions: every partition {@code p} with {@code p % owners == index}. Hosts the
- * rotations of those partitions in memory, activates them lazily from the store and passivates idle ones.
+ * Owner of a share of the partitions: every partition {@code p} with {@code p % owners == index} that this
+ * node hosts (all of them on a single node; in a cluster, those whose Hazelcast partition this member owns).
+ * For each hosted partition it registers one consumer on the partition's address (cluster-wide in a
+ * cluster, never one per rotation) and runs the commands of its rotations ({@link ActiveRotations}).
  *
  * <p>All commands of a rotation arrive here and run one at a time on this verticle's event loop, which is
- * the only concurrency control on picks. A command that needs the store (activation, a configuration
- * write, a sequence block) marks the rotation busy; commands arriving meanwhile queue behind it in order.
+ * the only concurrency control on picks.
  *
- * <p>Durability: a pick is acknowledged after it is applied in memory and queued for write-behind (flushed
- * within {@code flushIntervalMs}); configuration changes are acknowledged after the store committed them.
+ * <p>Durability: on a single node a pick is acknowledged after it is applied in memory and queued for
+ * write-behind (flushed within {@code flushIntervalMs}). In a cluster it is acknowledged only after the
+ * replica (a second member) holds it: see {@link GroupCommit}. Configuration changes are acknowledged after
+ * the store committed them.
  */
 public final class PartitionOwnerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionOwnerVerticle.class);
-  private static final long RESERVE_RETRY_MS = 500;
+  private static final long REREGISTER_DELAY_MS = 200;
 
   private final int index;
   private final Partitioner partitioner;
@@ -44,25 +44,23 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private final Clock clock;
   private final Metrics metrics;
   private final OwnerStatus status;
-  private final Map<Long, Slot> slots = new HashMap<>();
-  private final List<MessageConsumer<Command>> consumers = new ArrayList<>();
+  private final Ownership ownership;
+  private final Replica replica;
+  private final Map<Integer, MessageConsumer<Command>> hosted = new HashMap<>();
   private WriteBehind writeBehind;
+  private ActiveRotations rotations;
+  private Runnable stopWatching = () -> { };
+  private boolean stopping;
 
-  /** One rotation's place in this owner: its entity once loaded, and the commands waiting for it. */
-  private static final class Slot {
-    Rotation rotation;
-    long ceiling;
-    boolean busy = true;
-    boolean reserving;
-    boolean unreserved;
-    long lastReserveFailure;
-    long lastUsed;
-    Counter picks;
-    final ArrayDeque<Message<Command>> queue = new ArrayDeque<>();
-  }
-
+  /** Single node: hosts every partition, acknowledges picks from memory. */
   public PartitionOwnerVerticle(int index, Partitioner partitioner, Store store, OwnerSettings settings,
       Clock clock, Metrics metrics, OwnerStatus status) {
+    this(index, partitioner, store, settings, clock, metrics, status, Ownership.everything(), null);
+  }
+
+  /** Cluster member: hosts what {@code ownership} says, acknowledges picks once {@code replica} has them. */
+  public PartitionOwnerVerticle(int index, Partitioner partitioner, Store store, OwnerSettings settings,
+      Clock clock, Metrics metrics, OwnerStatus status, Ownership ownership, Replica replica) {
     this.metrics = metrics;
     this.status = status;
     this.index = index;
@@ -70,251 +68,135 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
+    this.ownership = ownership;
+    this.replica = replica;
   }
 
   @Override
   public Future<?> start() {
     writeBehind = new WriteBehind(vertx, store, settings.node(), settings.writeBufferMax(), settings.flushBatch(),
         settings.flushIntervalMs(), metrics);
+    rotations = new ActiveRotations(context, store, settings, clock, metrics, writeBehind, replica,
+        p -> hosted.containsKey(p) && ownership.hosts(p));
     status.capacity = settings.writeBufferMax();
     vertx.setPeriodic(settings.flushIntervalMs(), id -> {
       writeBehind.tick();
       publish();
     });
-    vertx.setPeriodic(Math.max(1_000, settings.idleMillis() / 2), id -> passivateIdle());
+    vertx.setPeriodic(Math.max(1_000, settings.idleMillis() / 2), id -> rotations.passivateIdle());
     List<Future<Void>> ready = new ArrayList<>();
     for (int p = index; p < partitioner.partitionCount(); p += settings.owners()) {
-      String address = Partitioner.address(p);
-      MessageConsumer<Command> c = settings.clustered()
-          ? vertx.eventBus().consumer(address, this::onCommand)
-          : vertx.eventBus().localConsumer(address, this::onCommand);
-      consumers.add(c);
-      ready.add(c.completion());
+      if (ownership.hosts(p)) {
+        ready.add(host(p));
+      }
     }
-    status.partitions = consumers.size();
+    Context ctx = context;
+    stopWatching = ownership.onChange(() -> ctx.runOnContext(v -> rehost()));
+    status.partitions = hosted.size();
     metrics.owner(index, status::backlog, status::activeRotations, status::partitions);
     return Future.join(ready);
   }
 
   private void publish() {
-    status.backlog = writeBehind.backlog();
+    status.backlog = writeBehind.backlog() + rotations.unacknowledged();
     status.storeFailing = writeBehind.failing();
-    status.activeRotations = slots.size();
+    status.activeRotations = rotations.size();
   }
 
   @Override
   public Future<?> stop() {
+    stopping = true;
+    stopWatching.run();
     List<Future<Void>> unregistered = new ArrayList<>();
-    consumers.forEach(c -> unregistered.add(c.unregister()));
-    return Future.join(unregistered)
+    hosted.values().forEach(c -> unregistered.add(c.unregister()));
+    hosted.clear();
+    Future<Void> settled = Future.join(unregistered).mapEmpty();
+    if (replica != null) {
+      // the next owner serves what waits here; picks already sent to the replica finish first
+      rotations.failWaiting();
+      settled = settled.compose(v -> rotations.replicated());
+    }
+    return settled
         .compose(v -> writeBehind.drain())
-        .compose(v -> releaseAll())
+        .compose(v -> rotations.releaseAll())
         .onSuccess(v -> LOG.info("owner {}: stopped cleanly, write-behind drained", index))
         .onFailure(e -> LOG.error("owner {}: stop could not flush everything: {}", index, e.getMessage()));
   }
 
-  private Future<Void> releaseAll() {
-    List<Future<Void>> released = new ArrayList<>();
-    slots.forEach((id, slot) -> {
-      if (slot.rotation != null && !slot.rotation.deleted()) {
-        released.add(store.releaseSequences(id, slot.rotation.state().sequence()));
+  // ---- hosting ----------------------------------------------------------------------------------------
+
+  private Future<Void> host(int partition) {
+    String address = Partitioner.address(partition);
+    MessageConsumer<Command> c = settings.clustered()
+        ? vertx.eventBus().consumer(address, this::onCommand)
+        : vertx.eventBus().localConsumer(address, this::onCommand);
+    hosted.put(partition, c);
+    return c.completion().recover(e -> {
+      // the cluster-wide registration may not have happened (e.g. its backup did not confirm during a
+      // migration): no member would route the partition here, so drop it and register it again
+      LOG.warn("owner {}: registering partition {} failed ({}); registering it again", index, partition, e.toString());
+      if (hosted.get(partition) == c) {
+        hosted.remove(partition);
+        c.unregister();
+        vertx.setTimer(REREGISTER_DELAY_MS, t -> rehost());
       }
+      return Future.succeededFuture();
     });
-    return Future.join(released).mapEmpty();
   }
 
-  // ---- dispatch ---------------------------------------------------------------------------------------
+  /** Follows ownership: registers the partitions gained, hands over those lost. */
+  private void rehost() {
+    if (stopping) {
+      return;
+    }
+    Set<Integer> gained = new HashSet<>();
+    int lost = 0;
+    for (int p = index; p < partitioner.partitionCount(); p += settings.owners()) {
+      boolean owns = ownership.hosts(p);
+      if (owns && !hosted.containsKey(p)) {
+        host(p);
+        gained.add(p);
+      } else if (!owns && hosted.containsKey(p)) {
+        // stop accepting: its senders resend to the new owner (no handler here, or MOVED)
+        hosted.remove(p).unregister();
+        rotations.leave(p);
+        lost++;
+      }
+    }
+    status.partitions = hosted.size();
+    if (!gained.isEmpty() || lost > 0) {
+      LOG.debug("owner {}: hosts {} partitions ({} gained, {} handed over)", index, hosted.size(), gained.size(), lost);
+    }
+    if (!gained.isEmpty() && replica != null) {
+      takeOverUnstored(gained);
+    }
+  }
+
+  /**
+   * Picks the previous owner acknowledged but did not store are in the replica only: activate their
+   * rotations now, which queues those picks for the store, rather than when the rotation is next used.
+   */
+  private void takeOverUnstored(Set<Integer> gained) {
+    replica.unstored(gained).onSuccess(ids -> {
+      for (long id : ids) {
+        int partition = partitioner.partitionOf(id);
+        if (hosted.containsKey(partition) && !stopping) {
+          rotations.activateIdle(id, partition);
+        }
+      }
+      if (!ids.isEmpty()) {
+        LOG.info("owner {}: took over {} rotations with acknowledged picks not yet stored", index, ids.size());
+      }
+    }).onFailure(e -> LOG.warn("owner {}: could not look for unstored picks: {}", index, e.getMessage()));
+  }
 
   private void onCommand(Message<Command> message) {
-    long id = message.body().rotationId();
-    Slot slot = slots.get(id);
-    if (slot == null) {
-      slot = new Slot();
-      slots.put(id, slot);
-      slot.queue.add(message);
-      activate(id, slot);
-    } else if (slot.busy) {
-      slot.queue.add(message);
+    String address = message.address();
+    int partition = Integer.parseInt(address, Partitioner.ADDRESS_PREFIX.length(), address.length(), 10);
+    if (!hosted.containsKey(partition)) {
+      Messages.fail(message, ActiveRotations.moved(message.body().rotationId()));
     } else {
-      handle(id, slot, message);
+      rotations.dispatch(partition, message);
     }
-  }
-
-  private void activate(long id, Slot slot) {
-    store.loadRotation(id).onComplete(ar -> {
-      if (ar.failed()) {
-        slots.remove(id);
-        failAll(slot, ar.cause());
-        return;
-      }
-      StoredRotation stored = ar.result();
-      if (stored == null) {
-        slots.remove(id);
-        failAll(slot, new StoreException(StoreException.Kind.NOT_FOUND, "rotation " + id + " not found"));
-        return;
-      }
-      RotationState state = stored.state();
-      if (stored.sequenceCeiling() > state.sequence()) {
-        // the previous owner stopped without releasing its block: anything up to the ceiling may be taken
-        LOG.warn("rotation {}: resuming after an unclean stop at sequence {}; numbers {}..{} skipped "
-                + "(picks acknowledged among them but not yet flushed are missing from the assignment log)",
-            id, stored.sequenceCeiling() + 1, state.sequence() + 1, stored.sequenceCeiling());
-        state = state.withProgress(state.position(), stored.sequenceCeiling());
-      }
-      slot.rotation = new Rotation(state);
-      slot.ceiling = state.sequence();
-      slot.picks = metrics.picks(state.accountId());
-      ready(id, slot);
-    });
-  }
-
-  private void failAll(Slot slot, Throwable cause) {
-    while (!slot.queue.isEmpty()) {
-      fail(slot.queue.poll(), cause);
-    }
-  }
-
-  /** Marks the slot free and runs queued commands until one needs the store again. */
-  private void ready(long id, Slot slot) {
-    slot.busy = false;
-    while (!slot.busy && !slot.queue.isEmpty()) {
-      handle(id, slot, slot.queue.poll());
-    }
-    if (slot.rotation != null && slot.rotation.deleted() && slots.get(id) == slot) {
-      slots.remove(id);
-      failAll(slot, new StoreException(StoreException.Kind.NOT_FOUND, "rotation " + id + " not found"));
-    }
-  }
-
-  private void handle(long id, Slot slot, Message<Command> message) {
-    Command command = message.body();
-    Rotation rotation = slot.rotation;
-    slot.lastUsed = clock.millis();
-    if (command instanceof Rotation.Get) {
-      if (rotation.deleted() || !rotation.state().accountId().equals(command.accountId())) {
-        fail(message, new StoreException(StoreException.Kind.NOT_FOUND, "rotation " + id + " not found"));
-      } else {
-        message.reply(rotation.state(), Messages.OPTIONS);
-      }
-      return;
-    }
-    Rotation.Decision decision = rotation.decide(command, clock.instant());
-    if (!decision.accepted()) {
-      fail(message, decision.rejection());
-    } else if (decision.event() instanceof Rotation.UserPicked picked) {
-      pick(id, slot, message, picked);
-    } else {
-      persist(id, slot, message, decision.event());
-    }
-  }
-
-  private void pick(long id, Slot slot, Message<Command> message, Rotation.UserPicked picked) {
-    boolean outage = writeBehind.failing() || clock.millis() - slot.lastReserveFailure < 4 * RESERVE_RETRY_MS;
-    if (picked.sequence() > slot.ceiling && outage) {
-      // Postgres is unreachable, so no block can be reserved. Picks go on (the write-behind buffer holds
-      // them); only a crash of this node before Postgres returns could hand these numbers out again.
-      if (!slot.unreserved) {
-        slot.unreserved = true;
-        LOG.warn("rotation {}: store unreachable; handing out sequence numbers beyond the reserved block ({})"
-            + " until it returns", id, slot.ceiling);
-      }
-    } else if (picked.sequence() > slot.ceiling) {
-      // out of reserved numbers: wait for the next block, then decide again
-      slot.busy = true;
-      slot.queue.addFirst(message);
-      reserve(id, slot);
-      return;
-    }
-    if (!writeBehind.hasRoom()) {
-      fail(message, new StoreException(StoreException.Kind.UNAVAILABLE, "write-behind buffer full ("
-          + writeBehind.backlog() + " picks not yet stored); the store is unreachable or too slow — retry later"));
-      return;
-    }
-    slot.rotation.apply(picked);
-    writeBehind.add(picked);
-    slot.picks.increment();
-    message.reply(new PickReply(picked, slot.rotation.state()), Messages.OPTIONS);
-    if (!slot.reserving && slot.ceiling - picked.sequence() < settings.sequenceBlock() / 2
-        && (!outage || clock.millis() - slot.lastReserveFailure > RESERVE_RETRY_MS)) {
-      reserve(id, slot); // refill ahead so the hot path rarely waits
-    }
-  }
-
-  private void reserve(long id, Slot slot) {
-    if (slot.reserving) {
-      return;
-    }
-    slot.reserving = true;
-    long target = slot.rotation.state().sequence() + settings.sequenceBlock();
-    store.reserveSequences(id, target).onComplete(ar -> {
-      slot.reserving = false;
-      if (ar.succeeded()) {
-        if (slot.unreserved) {
-          LOG.info("rotation {}: sequence numbers reserved again up to {}", id, ar.result());
-          slot.unreserved = false;
-        }
-        slot.ceiling = Math.max(slot.ceiling, ar.result());
-        if (slot.busy) {
-          ready(id, slot);
-        }
-      } else if (!slot.busy) {
-        slot.lastReserveFailure = clock.millis();
-      } else {
-        slot.lastReserveFailure = clock.millis();
-        LOG.warn("rotation {}: could not reserve sequence numbers: {}", id, ar.cause().getMessage());
-        if (ar.cause() instanceof StoreException e && e.kind() == StoreException.Kind.UNAVAILABLE) {
-          ready(id, slot); // the queued picks go on as in any outage (see pick)
-        } else {
-          slot.busy = false;
-          failAll(slot, ar.cause());
-        }
-      }
-    });
-  }
-
-  private void persist(long id, Slot slot, Message<Command> message, Rotation.Event event) {
-    slot.busy = true;
-    Future<Void> write;
-    if (event instanceof Rotation.RotationDeleted) {
-      write = writeBehind.drain().compose(v -> store.deleteRotation(id));
-    } else {
-      RotationState next = event instanceof Rotation.RotationUpdated u ? u.next()
-          : ((Rotation.StatusChanged) event).next();
-      write = store.saveRotation(next);
-    }
-    write.onComplete(ar -> {
-      if (ar.succeeded()) {
-        RotationState before = slot.rotation.state();
-        slot.rotation.apply(event);
-        message.reply(event instanceof Rotation.RotationDeleted ? before : slot.rotation.state(), Messages.OPTIONS);
-      } else {
-        fail(message, ar.cause());
-      }
-      ready(id, slot);
-    });
-  }
-
-  // ---- passivation ------------------------------------------------------------------------------------
-
-  private void passivateIdle() {
-    long cutoff = clock.millis() - settings.idleMillis();
-    List<Long> idle = new ArrayList<>();
-    slots.forEach((id, slot) -> {
-      if (!slot.busy && !slot.reserving && slot.queue.isEmpty() && slot.lastUsed < cutoff
-          && !writeBehind.hasPending(id)) {
-        idle.add(id);
-      }
-    });
-    for (Long id : idle) {
-      Slot slot = slots.remove(id);
-      store.releaseSequences(id, slot.rotation.state().sequence());
-    }
-    if (!idle.isEmpty()) {
-      LOG.debug("owner {}: passivated {} idle rotations, {} active", index, idle.size(), slots.size());
-    }
-  }
-
-  private static void fail(Message<?> message, Object cause) {
-    Messages.fail(message, cause);
   }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ final class WriteBehind {
   private long failingSince;
   private long retryTimer = -1;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
+  private Consumer<List<Assignment>> flushed = rows -> { };
 
   WriteBehind(Vertx vertx, Store store, String node, int capacity, int batchSize, long intervalMs, Metrics metrics) {
     this.metrics = metrics;
@@ -79,12 +81,42 @@ final class WriteBehind {
 
   /** Queues a pick; the caller checked {@link #hasRoom()} first. */
   void add(UserPicked p) {
+    add(p, row(p));
+  }
+
+  /** Queues a pick whose log row was built already. */
+  void add(UserPicked p, Assignment row) {
     progress.put(p.rotationId(), new WriteBatch.Progress(p.rotationId(), p.newPosition(), p.sequence()));
-    assignments.add(new Assignment(p.rotationId(), p.accountId(), p.sequence(), p.member().userId(),
-        p.member().email(), p.position(), p.at(), p.requestId(), node));
+    assignments.add(row);
     if (assignments.size() >= batchSize && !flushing && !failing()) {
       flush();
     }
+  }
+
+  /** The assignment-log row of a pick. */
+  Assignment row(UserPicked p) {
+    return new Assignment(p.rotationId(), p.accountId(), p.sequence(), p.member().userId(),
+        p.member().email(), p.position(), p.at(), p.requestId(), node);
+  }
+
+  /**
+   * Queues picks another owner acknowledged but did not store (taken over from the replica), with the
+   * rotation's progress after them. Rows the store already has are ignored by its idempotent flush.
+   */
+  void restore(long rotationId, int position, long sequence, List<Assignment> rows) {
+    assignments.addAll(rows);
+    WriteBatch.Progress known = progress.get(rotationId);
+    if (known == null || known.sequence() < sequence) {
+      progress.put(rotationId, new WriteBatch.Progress(rotationId, position, sequence));
+    }
+  }
+
+  /**
+   * Called on the owner's event loop after each successful flush with its rows, in log order per rotation:
+   * every row of a rotation up to the highest sequence among them is then in the store.
+   */
+  void onFlushed(Consumer<List<Assignment>> listener) {
+    this.flushed = listener;
   }
 
   /** Called by the owner's periodic timer. */
@@ -127,6 +159,9 @@ final class WriteBehind {
       inFlight = 0;
       metrics.flushLatency().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
+        if (!rows.isEmpty()) {
+          flushed.accept(rows);
+        }
         onFlushed();
       } else {
         onFlushFailed(batch, ar.cause());

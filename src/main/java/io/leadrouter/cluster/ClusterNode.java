@@ -1,0 +1,110 @@
+package io.leadrouter.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.PartitionService;
+import io.leadrouter.config.Config;
+import io.leadrouter.owner.Ownership;
+import io.leadrouter.owner.Partitioner;
+import io.leadrouter.owner.Replica;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process as a member of a Hazelcast cluster: the clustered Vert.x instance and what the owners need
+ * from Hazelcast (which partition a rotation is in, which partitions this member owns, the replica).
+ */
+public final class ClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Partitioner partitioner;
+  private final PartitionWatcher watcher;
+  private final HazelcastReplica replica;
+  private final int quorum;
+
+  private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Config config) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.quorum = config.clusterQuorum();
+    this.partitioner = new HazelcastPartitioner(hazelcast.getPartitionService(), config.partitions());
+    this.watcher = new PartitionWatcher(hazelcast, config.partitions());
+    this.replica = new HazelcastReplica(vertx, hazelcast, partitioner, quorum);
+  }
+
+  /** Joins the cluster and builds the clustered Vert.x instance from {@code builder}. */
+  public static Future<ClusterNode> start(VertxBuilder builder, Config config) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.build(config));
+    return builder.withClusterManager(manager).buildClustered().compose(vertx -> {
+      ClusterNode node = new ClusterNode(vertx, manager.getHazelcastInstance(), config);
+      // reading the partition table the first time may wait for the master to assign partitions
+      return vertx.executeBlocking(() -> {
+        node.watcher.start();
+        LOG.info("cluster: joined '{}' as {} with {} members; this member owns {} of {} partitions",
+            HazelcastSetup.CLUSTER_NAME, hazelcastAddress(node), node.hazelcast.getCluster().getMembers().size(),
+            node.watcher.ownedCount(), config.partitions());
+        return node;
+      }).onFailure(e -> vertx.close());
+    });
+  }
+
+  private static String hazelcastAddress(ClusterNode node) {
+    return node.hazelcast.getCluster().getLocalMember().getAddress().toString();
+  }
+
+  HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Partitioner partitioner() {
+    return partitioner;
+  }
+
+  public Ownership ownership() {
+    return watcher;
+  }
+
+  public Replica replica() {
+    return replica;
+  }
+
+  /** Whether this member sees at least the quorum (else it refuses picks). */
+  public boolean quorumPresent() {
+    return quorum < 2 || hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(HazelcastReplica.QUORUM).hasMinimumSize();
+  }
+
+  /**
+   * Readiness of this member: joined, on the majority side, and whether the partition replicas are in sync
+   * (no migration running, every backup up to date). Not ready below the quorum: such a member refuses picks.
+   * Asking the other members about safety blocks, so it runs on a worker, bounded by {@code timeoutMs}.
+   */
+  public Future<JsonObject> health(long timeoutMs) {
+    return vertx.executeBlocking(() -> {
+      PartitionService partitions = hazelcast.getPartitionService();
+      boolean running = hazelcast.getLifecycleService().isRunning();
+      JsonObject c = new JsonObject()
+          .put("members", running ? hazelcast.getCluster().getMembers().size() : 0)
+          .put("quorum", quorum)
+          .put("quorumPresent", running && quorumPresent())
+          .put("partitionsOwned", watcher.ownedCount())
+          .put("localMemberSafe", running && partitions.isLocalMemberSafe());
+      return c.put("clusterSafe", running && partitions.isClusterSafe());
+    }, false).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops following the partition table; leaving the cluster happens when Vert.x closes. */
+  public void close() {
+    watcher.close();
+  }
+}

@@ -1,0 +1,129 @@
+package io.leadrouter.cluster;
+
+import com.hazelcast.cluster.Cluster;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import io.leadrouter.owner.Partitioner;
+import io.leadrouter.owner.Replica;
+import io.leadrouter.owner.ReplicaException;
+import io.leadrouter.store.Assignment;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * {@link Replica} on a Hazelcast IMap keyed by rotation id, with one synchronous backup: a write completes
+ * once the backup member applied it too. The map's key is the rotation id, so its Hazelcast partition is
+ * the rotation's partition and the owner's writes run locally, plus one round trip to the backup.
+ *
+ * <p>Split-brain protection on the map refuses every operation on a side with fewer members than the
+ * quorum; {@code hazelcast.operation.fail.on.indeterminate.state} turns a write whose backup did not confirm
+ * into a failure instead of a silent success.
+ */
+final class HazelcastReplica implements Replica {
+
+  static final String MAP = "leadrouter.replica";
+  static final String QUORUM = "leadrouter-quorum";
+
+  private final Vertx vertx;
+  private final Cluster cluster;
+  private final IMap<Long, ReplicaEntry> map;
+  private final Partitioner partitioner;
+  private final int quorum;
+
+  HazelcastReplica(Vertx vertx, HazelcastInstance hazelcast, Partitioner partitioner, int quorum) {
+    this.vertx = vertx;
+    this.cluster = hazelcast.getCluster();
+    this.map = hazelcast.getMap(MAP);
+    this.partitioner = partitioner;
+    this.quorum = quorum;
+  }
+
+  @Override
+  public Future<Claim> claim(long rotationId) {
+    return confirmed(() -> map.submitToKey(rotationId, new ReplicaOps.Claim()))
+        .map(c -> new Claim(c.epoch, c.sequence >= 0, c.position, Math.max(0, c.sequence), c.scheduleKey, c.pending));
+  }
+
+  @Override
+  public Future<Void> append(long rotationId, long epoch, long fromSequence, long toSequence, int position,
+      long scheduleKey, List<Assignment> picks) {
+    return confirmed(() -> map.submitToKey(rotationId,
+            new ReplicaOps.Append(epoch, fromSequence, toSequence, position, scheduleKey, picks)))
+        .compose(code -> switch (code) {
+          case ReplicaOps.OK -> Future.succeededFuture();
+          case ReplicaOps.STALE_EPOCH -> Future.failedFuture(new ReplicaException(ReplicaException.Kind.FENCED,
+              "rotation " + rotationId + " was taken over by another member"));
+          default -> Future.failedFuture(new ReplicaException(ReplicaException.Kind.FENCED,
+              "rotation " + rotationId + " moved on in the replica since this member read it"));
+        });
+  }
+
+  @Override
+  public Future<Void> trim(long rotationId, long epoch, long sequence) {
+    return call(map.submitToKey(rotationId, new ReplicaOps.Trim(epoch, sequence)));
+  }
+
+  @Override
+  public Future<Void> forget(long rotationId, long epoch) {
+    return call(map.submitToKey(rotationId, new ReplicaOps.Forget(epoch)));
+  }
+
+  @Override
+  public Future<List<Long>> unstored(Set<Integer> partitions) {
+    // a local query over this member's partitions: blocking, so on a worker
+    return vertx.executeBlocking(() -> {
+      List<Long> ids = new ArrayList<>();
+      for (Long id : map.localKeySet(new ReplicaOps.HasPending())) {
+        if (partitions.contains(partitioner.partitionOf(id))) {
+          ids.add(id);
+        }
+      }
+      return ids;
+    }, false);
+  }
+
+  /**
+   * A write whose success means a second member holds it. Hazelcast completes a write without its backup's
+   * acknowledgement when, meanwhile, the backup left this member's view: normally the backup died, and this
+   * member's copy is the only one until a new backup syncs. But a member that was frozen (a long pause)
+   * resumes with a stale partition table, writes to its own out-of-date copy, and its backup (which has
+   * removed it, and refuses its operations) never answers: when it learns it was removed, the write
+   * "completes". So a write during which any member left is not confirmed: the caller treats it as failed
+   * (its picks are not acknowledged; they may still surface in the log, never twice).
+   */
+  private <T> Future<T> confirmed(Supplier<CompletionStage<T>> write) {
+    Set<Member> before = cluster.getMembers();
+    return call(write.get()).compose(result -> cluster.getMembers().containsAll(before)
+        ? Future.succeededFuture(result)
+        : Future.failedFuture(new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "a member left while the "
+            + "pick was being replicated, so no second copy is certain; nothing was acknowledged — retry")));
+  }
+
+  private <T> Future<T> call(CompletionStage<T> stage) {
+    Context context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(stage, context).recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  private ReplicaException translate(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof SplitBrainProtectionException) {
+      return new ReplicaException(ReplicaException.Kind.MINORITY, "this node is cut off from the majority of the "
+          + "cluster (fewer than " + quorum + " members reachable); it hands out no picks so that no sequence is "
+          + "given twice — retry through another node");
+    }
+    if (cause instanceof ReplicaException r) {
+      return r;
+    }
+    return new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "the pick could not be replicated to a second "
+        + "member (" + cause.getClass().getSimpleName() + "); nothing was acknowledged — retry");
+  }
+}

@@ -1,0 +1,82 @@
+package io.leadrouter.cluster;
+
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import io.leadrouter.config.Config;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.util.List;
+
+/**
+ * The Hazelcast configuration of a member, built in code from the service's settings on top of Vert.x's
+ * default cluster configuration (which declares the maps the clustered event bus uses).
+ */
+final class HazelcastSetup {
+
+  static final String CLUSTER_NAME = "lead-router";
+
+  private HazelcastSetup() {}
+
+  static com.hazelcast.config.Config build(Config settings) {
+    com.hazelcast.config.Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(CLUSTER_NAME);
+    // every member must agree: rotation id → partition is the same everywhere
+    hz.setProperty("hazelcast.partition.count", String.valueOf(settings.partitions()));
+    // a write whose backup did not confirm in time fails instead of succeeding silently: a pick is
+    // acknowledged only when a second member holds it
+    hz.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    hz.setProperty("hazelcast.graceful.shutdown.max.wait", "60");
+    // sides of a healed split merge within seconds, not the default minutes
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.prefer.ipv4.stack", "true");
+
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(settings.clusterPort()).setPortAutoIncrement(false);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (settings.clusterDiscovery().equals("kubernetes")) {
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", settings.k8sServiceDns());
+    } else {
+      List<String> members = settings.clusterMemberList();
+      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+      // members found by address need no wait for others to appear before this one starts a cluster
+      hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+      if (!members.isEmpty() && members.stream().allMatch(HazelcastSetup::loopback)) {
+        network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+      }
+    }
+
+    MapConfig replica = new MapConfig(HazelcastReplica.MAP)
+        .setBackupCount(1)
+        .setAsyncBackupCount(0)
+        // entry processors change the entry in place: no (de)serialization of the pending log per pick
+        .setInMemoryFormat(InMemoryFormat.OBJECT)
+        .setStatisticsEnabled(false);
+    if (settings.clusterQuorum() > 1) { // a quorum of one protects nothing (and Hazelcast wants at least two)
+      hz.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(HazelcastReplica.QUORUM, true,
+          settings.clusterQuorum()).setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+      replica.setSplitBrainProtectionName(HazelcastReplica.QUORUM);
+    }
+    // after a split heals the minority's copy is dropped: it refused every write meanwhile (quorum), and
+    // keeping entries the majority has since forgotten would bring back stale sequences
+    replica.getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
+    hz.addMapConfig(replica);
+    hz.getSerializationConfig().addDataSerializableFactory(ReplicaSerialization.FACTORY_ID, new ReplicaSerialization());
+    return hz;
+  }
+
+  private static boolean loopback(String member) {
+    String host = member.contains(":") ? member.substring(0, member.lastIndexOf(':')) : member;
+    return host.equals("127.0.0.1") || host.equals("localhost");
+  }
+}

@@ -1,0 +1,166 @@
+package io.leadrouter.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.partition.PartitionLostEvent;
+import com.hazelcast.partition.PartitionLostListener;
+import com.hazelcast.partition.ReplicaMigrationEvent;
+import io.leadrouter.owner.Ownership;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which Hazelcast partitions this member owns, as a snapshot the owners read without blocking. Re-read on
+ * every migration, membership change and partition loss (Hazelcast's listeners; Vert.x's own node listener
+ * is left alone), and every {@code PERIOD_MS} in case an event was missed. Reading the partition table may
+ * block (it can trigger the first arrangement), so it runs on a thread of its own, never on an event loop.
+ */
+final class PartitionWatcher implements Ownership, MigrationListener, MembershipListener, PartitionLostListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionWatcher.class);
+  private static final long PERIOD_MS = 250;
+
+  private final HazelcastInstance hazelcast;
+  private final int count;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "leadrouter-partition-watcher");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean[] owned;
+  private UUID migrationListener;
+  private UUID membershipListener;
+  private UUID lostListener;
+
+  PartitionWatcher(HazelcastInstance hazelcast, int count) {
+    this.hazelcast = hazelcast;
+    this.count = count;
+    this.owned = new boolean[count];
+  }
+
+  /** Blocking: reads the partition table once, then follows it. */
+  void start() {
+    refresh();
+    migrationListener = hazelcast.getPartitionService().addMigrationListener(this);
+    membershipListener = hazelcast.getCluster().addMembershipListener(this);
+    lostListener = hazelcast.getPartitionService().addPartitionLostListener(this);
+    thread.scheduleWithFixedDelay(this::refreshQuietly, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+  }
+
+  void close() {
+    thread.shutdownNow();
+    if (hazelcast.getLifecycleService().isRunning()) {
+      hazelcast.getPartitionService().removeMigrationListener(migrationListener);
+      hazelcast.getCluster().removeMembershipListener(membershipListener);
+      hazelcast.getPartitionService().removePartitionLostListener(lostListener);
+    }
+  }
+
+  @Override
+  public boolean hosts(int partition) {
+    return owned[partition];
+  }
+
+  /** Partitions owned now. */
+  int ownedCount() {
+    int n = 0;
+    for (boolean b : owned) {
+      n += b ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Override
+  public Runnable onChange(Runnable listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void refresh() {
+    boolean[] next = new boolean[count];
+    for (Partition p : hazelcast.getPartitionService().getPartitions()) {
+      Member owner = p.getOwner();
+      next[p.getPartitionId()] = owner != null && owner.localMember();
+    }
+    if (!Arrays.equals(next, owned)) {
+      int before = ownedCount();
+      owned = next;
+      LOG.info("cluster: this member owns {} of {} partitions (was {})", ownedCount(), count, before);
+      listeners.forEach(Runnable::run);
+    }
+  }
+
+  private void refreshQuietly() {
+    try {
+      if (hazelcast.getLifecycleService().isRunning()) {
+        refresh();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("partition table not readable right now: {}", e.toString());
+    }
+  }
+
+  private void soon() {
+    if (!thread.isShutdown()) {
+      try {
+        thread.execute(this::refreshQuietly);
+      } catch (RuntimeException ignored) {
+        // shutting down
+      }
+    }
+  }
+
+  @Override
+  public void migrationStarted(MigrationState state) {
+  }
+
+  @Override
+  public void migrationFinished(MigrationState state) {
+    soon();
+  }
+
+  @Override
+  public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
+    if (event.getReplicaIndex() == 0) {
+      soon();
+    }
+  }
+
+  @Override
+  public void replicaMigrationFailed(ReplicaMigrationEvent event) {
+    soon();
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {
+    soon();
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    soon();
+  }
+
+  @Override
+  public void partitionLost(PartitionLostEvent event) {
+    // 0: the primary died and its backup took over, the usual failover; more: the replica's only backup too
+    if (event.getLostBackupCount() >= 1 || event.allReplicasInPartitionLost()) {
+      LOG.warn("partition {} lost its primary and backup (members died together): its rotations resume from "
+          + "the store, skipping up to one sequence block each", event.getPartitionId());
+    }
+    soon();
+  }
+}

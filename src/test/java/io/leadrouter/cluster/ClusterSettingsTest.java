@@ -1,0 +1,78 @@
+package io.leadrouter.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import io.leadrouter.config.Config;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The cluster settings: validated at start-up with messages naming them, and the Hazelcast configuration built from them. */
+class ClusterSettingsTest {
+
+  private static final String PG = "postgresql://lr@db:5432/lr";
+
+  @Test
+  void aClusterNeedsOnePostgresSharedByItsMembers() {
+    assertThatThrownBy(() -> Config.load(Map.of(), List.of("--cluster")))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+            .singleElement().asString().startsWith("pg-uri (LEADROUTER_PG_URI / --pg-uri)").contains("share"));
+    assertThatThrownBy(() -> Config.load(Map.of(), List.of("--cluster", "--store", "memory")))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+            .singleElement().asString().startsWith("store").contains("cannot be shared"));
+    assertThat(Config.load(Map.of(), List.of("--store", "memory")).cluster()).isFalse();
+  }
+
+  @Test
+  void kubernetesDiscoveryNeedsTheServiceDnsName() {
+    assertThatThrownBy(() -> Config.load(Map.of("LEADROUTER_CLUSTER", "true", "LEADROUTER_PG_URI", PG,
+        "LEADROUTER_CLUSTER_DISCOVERY", "kubernetes"), List.of()))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+            .singleElement().asString().startsWith("k8s-service-dns (LEADROUTER_K8S_SERVICE_DNS"));
+    Config c = Config.load(Map.of("LEADROUTER_CLUSTER", "true", "LEADROUTER_PG_URI", PG,
+        "LEADROUTER_CLUSTER_DISCOVERY", "kubernetes", "LEADROUTER_K8S_SERVICE_DNS", "lead-router-hz.ns.svc.cluster.local"),
+        List.of());
+    assertThat(c.describe()).anyMatch(l -> l.contains("kubernetes DNS discovery of lead-router-hz.ns.svc.cluster.local"));
+    com.hazelcast.config.Config hz = HazelcastSetup.build(c);
+    assertThat(hz.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(hz.getNetworkConfig().getJoin().getKubernetesConfig().getProperty("service-dns"))
+        .isEqualTo("lead-router-hz.ns.svc.cluster.local");
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();
+    assertThatThrownBy(() -> Config.load(Map.of(), List.of("--cluster", "--pg-uri", PG, "--cluster-discovery", "dns")))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+            .singleElement().asString().startsWith("cluster-discovery").contains("tcp, kubernetes"));
+  }
+
+  @Test
+  void membersAreHostOrHostColonPort() {
+    assertThatThrownBy(() -> Config.load(Map.of("LEADROUTER_CLUSTER_MEMBERS", "10.0.0.1:5701, node-b ,bad host,c:99999"),
+        List.of("--cluster", "--pg-uri", PG)))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+            .anyMatch(p -> p.startsWith("cluster-members (LEADROUTER_CLUSTER_MEMBERS") && p.contains("'bad host'"))
+            .anyMatch(p -> p.contains("'c:99999'")));
+  }
+
+  @Test
+  void theHazelcastConfigurationFollowsTheSettings() {
+    Config c = Config.load(Map.of(), List.of("--cluster", "--pg-uri", PG, "--cluster-port", "5801",
+        "--cluster-members", "127.0.0.1:5801,127.0.0.1:5802", "--partitions", "61", "--cluster-quorum", "3"));
+    com.hazelcast.config.Config hz = HazelcastSetup.build(c);
+    assertThat(hz.getNetworkConfig().getPort()).isEqualTo(5801);
+    assertThat(hz.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5801", "127.0.0.1:5802");
+    assertThat(hz.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    assertThat(hz.getProperty("hazelcast.partition.count")).isEqualTo("61");
+    assertThat(hz.getProperty("hazelcast.operation.fail.on.indeterminate.state")).isEqualTo("true");
+    assertThat(hz.getSplitBrainProtectionConfig(HazelcastReplica.QUORUM).getMinimumClusterSize()).isEqualTo(3);
+    MapConfig replica = hz.getMapConfig(HazelcastReplica.MAP);
+    assertThat(replica.getBackupCount()).isEqualTo(1);
+    assertThat(replica.getAsyncBackupCount()).isZero();
+    assertThat(replica.getInMemoryFormat()).isEqualTo(InMemoryFormat.OBJECT);
+    assertThat(replica.getSplitBrainProtectionName()).isEqualTo(HazelcastReplica.QUORUM);
+    // the maps the clustered event bus needs come from Vert.x's default configuration
+    assertThat(hz.getMultiMapConfigs()).containsKey("__vertx.subs");
+  }
+}

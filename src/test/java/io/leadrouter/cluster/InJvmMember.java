@@ -1,0 +1,74 @@
+package io.leadrouter.cluster;
+
+import io.leadrouter.LeadRouter;
+import io.leadrouter.auth.Jwt;
+import io.leadrouter.config.Config;
+import io.leadrouter.ops.Metrics;
+import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.Postgres;
+import io.leadrouter.testing.TestApp;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** A whole cluster member in this JVM: its own clustered Vert.x, Hazelcast member, Postgres pool and HTTP port. */
+final class InJvmMember {
+
+  final ClusterNode node;
+  final Store store;
+  final LeadRouter app;
+  final int hazelcastPort;
+
+  private InJvmMember(ClusterNode node, Store store, LeadRouter app, int hazelcastPort) {
+    this.node = node;
+    this.store = store;
+    this.app = app;
+    this.hazelcastPort = hazelcastPort;
+  }
+
+  /** Starts a member on {@code port} that joins the members on {@code ports}; blocks until it serves HTTP. */
+  static InJvmMember start(String pgUri, int port, List<Integer> ports, String... flags) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-port", String.valueOf(port),
+        "--cluster-members", ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
+        "--pg-uri", pgUri, "--pg-pool-size", "4", "--http-port", "0", "--http-instances", "1", "--owners", "2",
+        "--jwt-secret", TestApp.SECRET, "--flush-interval-ms", "20", "--partitions", "61",
+        // a liveness bound for a loaded CI machine, not a timing target
+        "--request-timeout-ms", "15000"));
+    args.addAll(List.of(flags));
+    Config config = Config.load(Map.of(), args);
+    ClusterNode node = ClusterNode.start(Vertx.builder(), config).await(2, TimeUnit.MINUTES);
+    Store store = Postgres.open(node.vertx(), pgUri, config.pgPoolSize()).await(1, TimeUnit.MINUTES);
+    LeadRouter app = LeadRouter.start(node, config, store, Jwt.options(config), "member-" + port,
+        new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
+    return new InJvmMember(node, store, app, port);
+  }
+
+  int httpPort() {
+    return app.httpPort();
+  }
+
+  /** Graceful: the owners drain, then the member leaves the cluster (its partitions migrate first). */
+  void stop() throws Exception {
+    app.stop().compose(v -> store.close()).eventually(() -> node.vertx().close()).await(2, TimeUnit.MINUTES);
+  }
+
+  static List<Integer> freePorts(int n) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+}
