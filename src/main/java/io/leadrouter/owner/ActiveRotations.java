@@ -310,6 +310,7 @@ final class ActiveRotations implements GroupCommit.Owner {
       if (!slot.storeUnreachable) {
         // out of reserved numbers: wait for the next block, then decide again
         slot.busy = true;
+        slot.awaitingBlock = true;
         slot.queue.addFirst(message);
         reserve(id, slot);
         return;
@@ -361,7 +362,11 @@ final class ActiveRotations implements GroupCommit.Owner {
         slot.storeUnreachable = ar.cause() instanceof StoreException e && e.kind() == StoreException.Kind.UNAVAILABLE;
         slot.reserveFailedAt = clock.millis();
       }
-      if (slot.gone || !slot.busy || slot.awaitingReplica) {
+      // only a pick parked for a block resumes here: a slot busy with a configuration write (whose event
+      // carries the sequence it was decided at) or a passivation stays busy until that completes
+      boolean parked = slot.awaitingBlock;
+      slot.awaitingBlock = false;
+      if (slot.gone || !parked) {
         return;
       }
       if (ar.succeeded() || slot.storeUnreachable) {

@@ -28,6 +28,8 @@ final class Slot {
   long ceiling;
   boolean busy = true;
   boolean reserving;
+  /** A pick waits at the head of the queue for the next sequence block: the reason the slot is busy. */
+  boolean awaitingBlock;
   /** The last reservation failed because the store is unreachable: picks may go above the ceiling. */
   boolean storeUnreachable;
   boolean aboveCeiling;

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Write-behind on a hot rotation: one progress update per flush, not per pick; every pick logged once. */
 @ExtendWith(VertxExtension.class)
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CoalescingTest {
 
   private static final int PICKS = 5_000;
+  private static final Logger LOG = LoggerFactory.getLogger(CoalescingTest.class);
 
   private String pgUri;
   private PgStore store;
@@ -52,6 +55,8 @@ class CoalescingTest {
 
     long progressWrites = store.progressWrites();
     long statements = store.statementsExecuted() - statementsBefore;
+    LOG.info("coalescing: {} picks, {} flushes, {} position updates, {} statements", PICKS, store.flushes(),
+        progressWrites, statements);
     assertThat((double) progressWrites / PICKS).as("position updates per pick (%d updates)", progressWrites)
         .isLessThanOrEqualTo(0.05);
     // per flush one progress UPDATE and one multi-row INSERT; plus activation and sequence reservations
