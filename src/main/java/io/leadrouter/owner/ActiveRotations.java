@@ -150,7 +150,7 @@ final class ActiveRotations implements GroupCommit.Owner {
    * has the exact sequence. A claim that comes first keeps the entry (the forget is fenced).
    */
   private Future<Void> release(long id, Slot slot) {
-    Future<Void> released = store.releaseSequences(id, slot.rotation.state().sequence());
+    Future<Void> released = store.releaseSequences(id, slot.rotation.state().sequence(), slot.ceiling);
     return replica == null ? released : released.compose(v -> replica.forget(id, slot.epoch));
   }
 

@@ -162,17 +162,17 @@ final class WriteBehind {
         if (!rows.isEmpty()) {
           flushed.accept(rows);
         }
-        onFlushed();
+        onFlushed(rows.size());
       } else {
         onFlushFailed(batch, ar.cause());
       }
     });
   }
 
-  private void onFlushed() {
+  private void onFlushed(int written) {
     if (failing()) {
-      LOG.info("write-behind: store reachable again after {} ms; draining {} buffered picks",
-          System.currentTimeMillis() - failingSince, backlog());
+      LOG.info("write-behind: store reachable again after {} ms; {} buffered picks written, {} still queued",
+          System.currentTimeMillis() - failingSince, written, backlog());
       failingSince = 0;
       backoffMs = 0;
     }

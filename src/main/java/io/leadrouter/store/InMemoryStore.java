@@ -92,9 +92,9 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public Future<Void> releaseSequences(long rotationId, long sequence) {
+  public Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling) {
     rotations.computeIfPresent(rotationId, (id, old) -> old.state().sequence() == sequence
-        ? new StoredRotation(old.state(), sequence) : old);
+        && old.sequenceCeiling() == expectedCeiling ? new StoredRotation(old.state(), sequence) : old);
     return Future.succeededFuture();
   }
 

@@ -37,9 +37,10 @@ public interface Store {
   /**
    * Gives back the unused part of a reservation after a clean stop: sets the ceiling to {@code sequence}
    * if the stored sequence already equals it (progress flushed). A rotation whose stored ceiling equals its
-   * stored sequence stopped cleanly and resumes with no gap.
+   * stored sequence stopped cleanly and resumes with no gap. Only a ceiling still at {@code expectedCeiling}
+   * (the releasing owner's own reservation) is lowered: a newer owner's reservation is never given back.
    */
-  Future<Void> releaseSequences(long rotationId, long sequence);
+  Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling);
 
   /** Applies one write-behind batch; idempotent (see {@link WriteBatch}). */
   Future<Void> flush(WriteBatch batch);

@@ -177,8 +177,8 @@ public final class PgStore implements Store {
   }
 
   @Override
-  public Future<Void> releaseSequences(long rotationId, long sequence) {
-    return call(() -> run(pool, Sql.RELEASE_SEQUENCES, Tuple.of(rotationId, sequence)).mapEmpty());
+  public Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling) {
+    return call(() -> run(pool, Sql.RELEASE_SEQUENCES, Tuple.of(rotationId, sequence, expectedCeiling)).mapEmpty());
   }
 
   /**

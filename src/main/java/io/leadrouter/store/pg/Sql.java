@@ -74,7 +74,8 @@ final class Sql {
       + " WHERE id = $1 RETURNING sequence_ceiling";
 
   /** Gives back an unused reservation only when the stored progress has caught up with it. */
-  static final String RELEASE_SEQUENCES = "UPDATE rotation SET sequence_ceiling = $2 WHERE id = $1 AND sequence = $2";
+  static final String RELEASE_SEQUENCES = "UPDATE rotation SET sequence_ceiling = $2 WHERE id = $1 AND sequence = $2"
+      + " AND sequence_ceiling = $3";
 
   // ---- write-behind -----------------------------------------------------------------------------------
 

@@ -210,10 +210,13 @@ class PgStoreTest {
             .compose(v -> store.reserveSequences(r.id(), 50))
             .map(ceiling -> assertThat(ceiling).isEqualTo(100))
             .compose(v -> store.flush(new WriteBatch(List.of(new Progress(r.id(), 1, 40)), List.of())))
-            .compose(v -> store.releaseSequences(r.id(), 30)) // stored sequence is 40: keep the reservation
+            .compose(v -> store.releaseSequences(r.id(), 30, 100)) // stored sequence is 40: keep the reservation
             .compose(v -> store.loadRotation(r.id()))
             .map(loaded -> assertThat(loaded.sequenceCeiling()).isEqualTo(100))
-            .compose(v -> store.releaseSequences(r.id(), 40))
+            .compose(v -> store.releaseSequences(r.id(), 40, 90)) // another owner's ceiling: keep it
+            .compose(v -> store.loadRotation(r.id()))
+            .map(loaded -> assertThat(loaded.sequenceCeiling()).isEqualTo(100))
+            .compose(v -> store.releaseSequences(r.id(), 40, 100))
             .compose(v -> store.loadRotation(r.id()))
             .map(loaded -> {
               assertThat(loaded.sequenceCeiling()).isEqualTo(40);
