@@ -295,6 +295,12 @@ harness --mode eventbus --connections "$CONNECTIONS" --duration "$DURATION" --wa
   --json "$WORK/eventbus.json" | tee "$WORK/eventbus.log" \
   || loud "THE EVENT-BUS HARNESS FAILED (see $WORK/eventbus.log)"
 
+# ---- write-behind into Postgres ---------------------------------------------------------------------
+log "write-behind into Postgres, in process (picks/s, statements and position updates per pick, backlog)"
+java -cp "$BJAR" io.leadrouter.bench.WriteBehindThroughput --pg-uri "$PG_URI" --seconds "${DURATION%s}" \
+  2>"$WORK/write-behind.err" | tee "$RESULTS/write-behind.txt" \
+  || loud "THE WRITE-BEHIND BENCHMARK FAILED (see $WORK/write-behind.err)"
+
 # ---- JMH ----------------------------------------------------------------------------------------------
 log "JMH"
 run_jmh() { # OUT-FILE JMH-ARGS...
