@@ -301,6 +301,13 @@ java -cp "$BJAR" io.leadrouter.bench.WriteBehindThroughput --pg-uri "$PG_URI" --
   2>"$WORK/write-behind.err" | tee "$RESULTS/write-behind.txt" \
   || loud "THE WRITE-BEHIND BENCHMARK FAILED (see $WORK/write-behind.err)"
 
+# ---- cluster: via the owner, via a non-owner, single node ---------------------------------------------
+log "cluster forwarding: two members in one JVM vs single-node mode"
+HZ_FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+java $HZ_FLAGS -cp "$BJAR" io.leadrouter.bench.ClusterForwarding --pg-uri "$PG_URI" --seconds "${DURATION%s}" \
+  2>"$WORK/cluster.err" | tee "$RESULTS/cluster.txt" \
+  || loud "THE CLUSTER BENCHMARK FAILED (see $WORK/cluster.err)"
+
 # ---- JMH ----------------------------------------------------------------------------------------------
 log "JMH"
 run_jmh() { # OUT-FILE JMH-ARGS...

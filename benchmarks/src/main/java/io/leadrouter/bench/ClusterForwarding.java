@@ -1,0 +1,194 @@
+package io.leadrouter.bench;
+
+import io.leadrouter.LeadRouter;
+import io.leadrouter.auth.Jwt;
+import io.leadrouter.cluster.ClusterNode;
+import io.leadrouter.config.Config;
+import io.leadrouter.ops.Metrics;
+import io.leadrouter.owner.Partitioner;
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.RotationState;
+import io.leadrouter.rotation.Status;
+import io.leadrouter.store.NewRotation;
+import io.leadrouter.store.Store;
+import io.leadrouter.store.User;
+import io.leadrouter.store.UserRef;
+import io.leadrouter.store.pg.Postgres;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.HdrHistogram.ConcurrentHistogram;
+
+/**
+ * Picks through the rotation's owner vs through a non-owner member (forwarded over the clustered event bus)
+ * vs single-node mode, in one run, in process (no HTTP): picks/s and p99. Two cluster members in this JVM
+ * share a fresh Postgres database; replicated acknowledgement (one backup, group commit) is on in the cluster.
+ * Targets of the cluster issue: forwarding costs at most 2x latency at p99; the replicated owner keeps at least
+ * half the single-node throughput.
+ *
+ * <p>How to run: {@code java -cp benchmarks/target/benchmarks.jar io.leadrouter.bench.ClusterForwarding
+ * [--pg-uri postgresql://postgres@127.0.0.1:5432/postgres] [--seconds 8] [--in-flight 256]}.
+ */
+public final class ClusterForwarding {
+
+  private record Result(String label, double rate, double p50, double p99) {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    String server = a.getOrDefault("pg-uri", "postgresql://postgres@127.0.0.1:5432/postgres");
+    int seconds = Integer.parseInt(a.getOrDefault("seconds", "8"));
+    int inFlight = Integer.parseInt(a.getOrDefault("in-flight", "256"));
+    String db = "lr_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String dbUri = server.substring(0, server.lastIndexOf('/') + 1) + db;
+    try (Connection c = Postgres.connectJdbc(server); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + db);
+    }
+    List<Result> results = new ArrayList<>();
+    try {
+      // single-node mode
+      Vertx single = Vertx.vertx();
+      Config singleConfig = Config.load(Map.of(), List.of("--pg-uri", dbUri, "--jwt-secret", Fixtures.randomSecret(),
+          "--http-port", "0", "--http-instances", "1", "--partitions", "61"));
+      Store singleStore = Postgres.open(single, dbUri, 8).await(2, TimeUnit.MINUTES);
+      LeadRouter singleApp = LeadRouter.start(single, singleConfig, singleStore, Jwt.options(singleConfig),
+          Partitioner.hashing(61), "single", new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
+      results.add(measure("single node", singleApp, rotation(singleStore).id(), seconds, inFlight));
+      singleApp.stop().await(1, TimeUnit.MINUTES);
+      singleStore.close().await(30, TimeUnit.SECONDS);
+      single.close().await(30, TimeUnit.SECONDS);
+
+      // two members
+      List<Integer> ports = freePorts(2);
+      String members = "127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1);
+      List<Object[]> started = new ArrayList<>();
+      for (int port : ports) {
+        Config config = Config.load(Map.of(), List.of("--cluster", "--cluster-port", String.valueOf(port),
+            "--cluster-members", members, "--cluster-quorum", "2", "--pg-uri", dbUri, "--http-port", "0",
+            "--http-instances", "1", "--partitions", "61", "--jwt-secret", Fixtures.randomSecret()));
+        ClusterNode node = ClusterNode.start(Vertx.builder(), config).await(2, TimeUnit.MINUTES);
+        Store store = Postgres.open(node.vertx(), dbUri, 8).await(1, TimeUnit.MINUTES);
+        LeadRouter app = LeadRouter.start(node, config, store, Jwt.options(config), "member-" + port,
+            new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
+        started.add(new Object[] {node, store, app});
+      }
+      ClusterNode a0 = (ClusterNode) started.get(0)[0];
+      Store storeA = (Store) started.get(0)[1];
+      LeadRouter appA = (LeadRouter) started.get(0)[2];
+      Thread.sleep(3_000); // let partitions settle
+      RotationState local = null;
+      RotationState remote = null;
+      while (local == null || remote == null) {
+        RotationState r = rotation(storeA);
+        boolean hosted = a0.ownership().hosts(a0.partitioner().partitionOf(r.id()));
+        if (hosted && local == null) {
+          local = r;
+        } else if (!hosted && remote == null) {
+          remote = r;
+        }
+      }
+      results.add(measure("cluster, via the owner", appA, local.id(), seconds, inFlight));
+      results.add(measure("cluster, via a non-owner", appA, remote.id(), seconds, inFlight));
+      for (int i = started.size() - 1; i >= 0; i--) {
+        ((LeadRouter) started.get(i)[2]).stop().await(1, TimeUnit.MINUTES);
+        ((Store) started.get(i)[1]).close().await(30, TimeUnit.SECONDS);
+        ((ClusterNode) started.get(i)[0]).vertx().close().await(1, TimeUnit.MINUTES);
+      }
+    } finally {
+      try (Connection c = Postgres.connectJdbc(server); Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
+    System.out.printf("picks through RotationService in process, one hot rotation of 10 members, %d in flight, %d s%n",
+        inFlight, seconds);
+    for (Result r : results) {
+      System.out.printf("  %-26s %,10.0f picks/s   p50 %7.3f ms   p99 %7.3f ms%n", r.label(), r.rate(), r.p50(), r.p99());
+    }
+    Result single = results.get(0);
+    Result owner = results.get(1);
+    Result forwarded = results.get(2);
+    double latency = forwarded.p99() / owner.p99();
+    double throughput = owner.rate() / single.rate();
+    System.out.printf("  forwarding p99 / owner p99: %.2fx (target <= 2x: %s)%n", latency, latency <= 2 ? "MET" : "MISSED");
+    System.out.printf("  replicated owner / single node throughput: %.2fx (target >= 0.5x: %s)%n", throughput,
+        throughput >= 0.5 ? "MET" : "MISSED");
+  }
+
+  private static RotationState rotation(Store store) throws Exception {
+    int[] weights = Fixtures.weights(10, "mixed");
+    List<UserRef> refs = new ArrayList<>();
+    for (Member m : Fixtures.members(weights)) {
+      refs.add(new UserRef(null, m.email(), m.name()));
+    }
+    List<User> users = store.resolveUsers(Fixtures.ACCOUNT, refs, "bench").await(30, TimeUnit.SECONDS);
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < users.size(); i++) {
+      members.add(new Member(users.get(i).id(), users.get(i).email(), users.get(i).name(), weights[i]));
+    }
+    return store.createRotation(new NewRotation(Fixtures.ACCOUNT, "hot", Status.ACTIVE, null, members, "bench"))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  private static Result measure(String label, LeadRouter app, long id, int seconds, int inFlight) throws Exception {
+    ConcurrentHistogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(30), 3);
+    AtomicBoolean measuring = new AtomicBoolean(false);
+    AtomicBoolean stop = new AtomicBoolean(false);
+    CountDownLatch done = new CountDownLatch(inFlight);
+    for (int i = 0; i < inFlight; i++) {
+      loop(app, id, measuring, stop, latency, done);
+    }
+    Thread.sleep(3_000);
+    latency.reset();
+    measuring.set(true);
+    long started = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    measuring.set(false);
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    long picks = latency.getTotalCount();
+    stop.set(true);
+    done.await(60, TimeUnit.SECONDS);
+    return new Result(label, picks / elapsed, latency.getValueAtPercentile(50) / 1e6,
+        latency.getValueAtPercentile(99) / 1e6);
+  }
+
+  private static void loop(LeadRouter app, long id, AtomicBoolean measuring, AtomicBoolean stop,
+      ConcurrentHistogram latency, CountDownLatch done) {
+    if (stop.get()) {
+      done.countDown();
+      return;
+    }
+    long started = System.nanoTime();
+    app.rotations().pick(Fixtures.ACCOUNT, id, null).onComplete(ar -> {
+      if (ar.succeeded() && measuring.get()) {
+        latency.recordValue(Math.min(System.nanoTime() - started, TimeUnit.SECONDS.toNanos(30)));
+      }
+      loop(app, id, measuring, stop, latency, done);
+    });
+  }
+
+  private static List<Integer> freePorts(int n) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}
