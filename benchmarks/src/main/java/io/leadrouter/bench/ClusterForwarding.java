@@ -6,24 +6,15 @@ import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
-import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
-import io.leadrouter.rotation.Status;
-import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.Store;
-import io.leadrouter.store.User;
-import io.leadrouter.store.UserRef;
 import io.leadrouter.store.pg.Postgres;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,20 +35,13 @@ public final class ClusterForwarding {
   private record Result(String label, double rate, double p50, double p99) {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> a = Fixtures.options(args);
     String server = a.getOrDefault("pg-uri", "postgresql://postgres@127.0.0.1:5432/postgres");
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "8"));
     int inFlight = Integer.parseInt(a.getOrDefault("in-flight", "256"));
-    String db = "lr_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String dbUri = server.substring(0, server.lastIndexOf('/') + 1) + db;
-    try (Connection c = Postgres.connectJdbc(server); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db);
-    }
     List<Result> results = new ArrayList<>();
-    try {
+    try (Fixtures.Database database = new Fixtures.Database(server)) {
+      String dbUri = database.uri();
       // single-node mode
       Vertx single = Vertx.vertx();
       Config singleConfig = Config.load(Map.of(), List.of("--pg-uri", dbUri, "--jwt-secret", Fixtures.randomSecret(),
@@ -106,10 +90,6 @@ public final class ClusterForwarding {
         ((Store) started.get(i)[1]).close().await(30, TimeUnit.SECONDS);
         ((ClusterNode) started.get(i)[0]).vertx().close().await(1, TimeUnit.MINUTES);
       }
-    } finally {
-      try (Connection c = Postgres.connectJdbc(server); Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-      }
     }
     System.out.printf("picks through RotationService in process, one hot rotation of 10 members, %d in flight, %d s%n",
         inFlight, seconds);
@@ -127,18 +107,7 @@ public final class ClusterForwarding {
   }
 
   private static RotationState rotation(Store store) throws Exception {
-    int[] weights = Fixtures.weights(10, "mixed");
-    List<UserRef> refs = new ArrayList<>();
-    for (Member m : Fixtures.members(weights)) {
-      refs.add(new UserRef(null, m.email(), m.name()));
-    }
-    List<User> users = store.resolveUsers(Fixtures.ACCOUNT, refs, "bench").await(30, TimeUnit.SECONDS);
-    List<Member> members = new ArrayList<>();
-    for (int i = 0; i < users.size(); i++) {
-      members.add(new Member(users.get(i).id(), users.get(i).email(), users.get(i).name(), weights[i]));
-    }
-    return store.createRotation(new NewRotation(Fixtures.ACCOUNT, "hot", Status.ACTIVE, null, members, "bench"))
-        .await(30, TimeUnit.SECONDS);
+    return Fixtures.hotRotation(store, Fixtures.weights(10, "mixed"));
   }
 
   private static Result measure(String label, LeadRouter app, long id, int seconds, int inFlight) throws Exception {

@@ -127,6 +127,56 @@ final class Fixtures {
   }
 
   /** A whole node in this JVM (in-memory store, HTTP on a free port) with one active rotation. */
+  /** A new active rotation "hot" of the benchmark account, its members added to the store's user directory. */
+  static RotationState hotRotation(Store store, int[] weights) throws Exception {
+    List<UserRef> refs = new ArrayList<>();
+    for (Member m : members(weights)) {
+      refs.add(new UserRef(null, m.email(), m.name()));
+    }
+    List<User> users = store.resolveUsers(ACCOUNT, refs, "bench@example.com").await(30, TimeUnit.SECONDS);
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < users.size(); i++) {
+      members.add(new Member(users.get(i).id(), users.get(i).email(), users.get(i).name(), weights[i]));
+    }
+    return store.createRotation(new NewRotation(ACCOUNT, "hot", Status.ACTIVE, null, members, "bench@example.com"))
+        .await(30, TimeUnit.SECONDS);
+  }
+
+  /** {@code --name value} pairs of a benchmark's command line. */
+  static Map<String, String> options(String[] args) {
+    Map<String, String> options = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return options;
+  }
+
+  /** A throwaway database on the Postgres at {@code serverUri}; {@link #uri()} reaches it, close drops it. */
+  static final class Database implements AutoCloseable {
+    private final String server;
+    private final String name = "lr_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    Database(String serverUri) throws java.sql.SQLException {
+      this.server = serverUri;
+      try (java.sql.Connection c = io.leadrouter.store.pg.Postgres.connectJdbc(server);
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + name);
+      }
+    }
+
+    String uri() {
+      return server.substring(0, server.lastIndexOf('/') + 1) + name;
+    }
+
+    @Override
+    public void close() throws java.sql.SQLException {
+      try (java.sql.Connection c = io.leadrouter.store.pg.Postgres.connectJdbc(server);
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
+    }
+  }
+
   static final class Node {
     final Vertx vertx;
     final LeadRouter app;
@@ -156,18 +206,7 @@ final class Fixtures {
       LeadRouter app = LeadRouter.start(vertx, config, keepLog ? store : droppingLog(store), Jwt.options(config),
           Partitioner.hashing(config.partitions()), "bench", new Metrics(Metrics.prometheus()))
           .await(60, TimeUnit.SECONDS);
-      List<UserRef> refs = new ArrayList<>();
-      List<Member> template = members(weights);
-      for (Member m : template) {
-        refs.add(new UserRef(null, m.email(), m.name()));
-      }
-      List<User> users = store.resolveUsers(ACCOUNT, refs, "bench@example.com").await(10, TimeUnit.SECONDS);
-      List<Member> members = new ArrayList<>();
-      for (int i = 0; i < users.size(); i++) {
-        members.add(new Member(users.get(i).id(), users.get(i).email(), users.get(i).name(), weights[i]));
-      }
-      RotationState rotation = store.createRotation(new NewRotation(ACCOUNT, "hot", Status.ACTIVE, null, members,
-          "bench@example.com")).await(10, TimeUnit.SECONDS);
+      RotationState rotation = hotRotation(store, weights);
       String token = Jwt.mint(vertx, secret, "bench@example.com", List.of(ACCOUNT), 86_400);
       return new Node(vertx, app, store, rotation, secret, token);
     }

@@ -6,14 +6,9 @@ import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
-import io.leadrouter.rotation.Status;
 import io.leadrouter.store.InMemoryStore;
-import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.Store;
-import io.leadrouter.store.User;
-import io.leadrouter.store.UserRef;
 import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.micrometer.core.instrument.Gauge;
@@ -21,10 +16,8 @@ import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,20 +43,13 @@ public final class WriteBehindThroughput {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new java.util.HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
+    Map<String, String> a = Fixtures.options(args);
     String server = a.getOrDefault("pg-uri", "postgresql://postgres@127.0.0.1:5432/postgres");
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
     int inFlight = Integer.parseInt(a.getOrDefault("in-flight", "512"));
-    String db = "lr_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String dbUri = server.substring(0, server.lastIndexOf('/') + 1) + db;
-    try (Connection c = Postgres.connectJdbc(server); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db);
-    }
     Vertx vertx = Vertx.vertx();
-    try {
+    try (Fixtures.Database database = new Fixtures.Database(server)) {
+      String dbUri = database.uri();
       Result memory = run(vertx, new InMemoryStore(), seconds, inFlight);
       PgStore pg = Postgres.open(vertx, dbUri, 8).await(120, TimeUnit.SECONDS);
       long statementsBefore = pg.statementsExecuted();
@@ -96,9 +82,6 @@ public final class WriteBehindThroughput {
               : String.format("MISSED (%.0f picks/s, backlog %s)", postgres.rate(), steady ? "steady" : "growing"));
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
-      try (Connection c = Postgres.connectJdbc(server); Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-      }
     }
   }
 
@@ -108,18 +91,7 @@ public final class WriteBehindThroughput {
     Metrics metrics = new Metrics(Metrics.prometheus());
     LeadRouter app = LeadRouter.start(vertx, config, store, Jwt.options(config),
         Partitioner.hashing(config.partitions()), "bench", metrics).await(60, TimeUnit.SECONDS);
-    int[] weights = Fixtures.weights(10, "mixed");
-    List<UserRef> refs = new ArrayList<>();
-    for (Member m : Fixtures.members(weights)) {
-      refs.add(new UserRef(null, m.email(), m.name()));
-    }
-    List<User> users = store.resolveUsers(Fixtures.ACCOUNT, refs, "bench").await(30, TimeUnit.SECONDS);
-    List<Member> members = new ArrayList<>();
-    for (int i = 0; i < users.size(); i++) {
-      members.add(new Member(users.get(i).id(), users.get(i).email(), users.get(i).name(), weights[i]));
-    }
-    RotationState rotation = store.createRotation(new NewRotation(Fixtures.ACCOUNT, "hot", Status.ACTIVE, null,
-        members, "bench")).await(30, TimeUnit.SECONDS);
+    RotationState rotation = Fixtures.hotRotation(store, Fixtures.weights(10, "mixed"));
     RotationService service = app.rotations();
     AtomicBoolean measuring = new AtomicBoolean(false);
     AtomicBoolean stop = new AtomicBoolean(false);
