@@ -61,7 +61,9 @@ public final class LeadRouter {
   private static Future<LeadRouter> start(Vertx vertx, Config config, Store store, JWTAuthOptions jwt,
       Partitioner partitioner, String node, Metrics metrics, ClusterNode cluster) {
     vertx.eventBus().registerCodec(new RotationCodec());
-    RotationService service = new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster != null);
+    RotationService service = cluster == null
+        ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
+        : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
     LeadRouter app = new LeadRouter(vertx, store, service, cluster);
     Edge edge = new Edge(store, service, metrics, app::readiness);
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
@@ -138,10 +140,16 @@ public final class LeadRouter {
    */
   public Future<Void> stop() {
     Future<Void> chain = Future.succeededFuture();
+    List<Throwable> failures = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
-      chain = chain.compose(v -> vertx.undeploy(id));
+      // one verticle failing to stop cleanly does not keep the next (the owners' drain) from running
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
+        failures.add(e);
+        return Future.succeededFuture();
+      }));
     }
+    chain = chain.compose(v -> failures.isEmpty() ? Future.succeededFuture() : Future.failedFuture(failures.get(0)));
     if (cluster != null) {
       // members still routing here learn of the unregistered partitions within milliseconds; until Vert.x
       // closes they get "no handler" (and resend to the next owner) rather than silence (and a timeout)

@@ -3,6 +3,7 @@ package io.leadrouter.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.PartitionService;
 import io.leadrouter.config.Config;
+import io.leadrouter.owner.OwnerWatch;
 import io.leadrouter.owner.Ownership;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.Replica;
@@ -36,7 +37,7 @@ public final class ClusterNode {
     this.quorum = config.clusterQuorum();
     this.partitioner = new HazelcastPartitioner(hazelcast.getPartitionService(), config.partitions());
     this.watcher = new PartitionWatcher(hazelcast, config.partitions());
-    this.replica = new HazelcastReplica(vertx, hazelcast, partitioner, quorum);
+    this.replica = new HazelcastReplica(vertx, hazelcast, partitioner, quorum, config.requestTimeoutMs());
   }
 
   /** Joins the cluster and builds the clustered Vert.x instance from {@code builder}. */
@@ -72,6 +73,11 @@ public final class ClusterNode {
   }
 
   public Ownership ownership() {
+    return watcher;
+  }
+
+  /** Which member owns each partition, and which members left: for failing over at once. */
+  public OwnerWatch owners() {
     return watcher;
   }
 

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.Replica;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +30,11 @@ import java.util.function.Supplier;
  * <p>Split-brain protection on the map refuses every operation on a side with fewer members than the
  * quorum; {@code hazelcast.operation.fail.on.indeterminate.state} turns a write whose backup did not confirm
  * into a failure instead of a silent success.
+ *
+ * <p>Every call answers, whatever Hazelcast does: an exception thrown while submitting (the instance is
+ * shutting down, say) becomes a failed future, a side below the quorum is refused before anything is sent,
+ * and an operation Hazelcast keeps retrying (a partition without an owner during a migration) fails after
+ * {@code timeoutMs}. Such a late operation is harmless: appends are fenced by epoch and sequence.
  */
 final class HazelcastReplica implements Replica {
 
@@ -38,13 +46,18 @@ final class HazelcastReplica implements Replica {
   private final IMap<Long, ReplicaEntry> map;
   private final Partitioner partitioner;
   private final int quorum;
+  private final long timeoutMs;
+  private final HazelcastInstance hazelcast;
+  private volatile SplitBrainProtection protection;
 
-  HazelcastReplica(Vertx vertx, HazelcastInstance hazelcast, Partitioner partitioner, int quorum) {
+  HazelcastReplica(Vertx vertx, HazelcastInstance hazelcast, Partitioner partitioner, int quorum, long timeoutMs) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.cluster = hazelcast.getCluster();
     this.map = hazelcast.getMap(MAP);
     this.partitioner = partitioner;
     this.quorum = quorum;
+    this.timeoutMs = timeoutMs;
   }
 
   @Override
@@ -69,12 +82,12 @@ final class HazelcastReplica implements Replica {
 
   @Override
   public Future<Void> trim(long rotationId, long epoch, long sequence) {
-    return call(map.submitToKey(rotationId, new ReplicaOps.Trim(epoch, sequence)));
+    return call(() -> map.submitToKey(rotationId, new ReplicaOps.Trim(epoch, sequence)));
   }
 
   @Override
   public Future<Void> forget(long rotationId, long epoch) {
-    return call(map.submitToKey(rotationId, new ReplicaOps.Forget(epoch)));
+    return call(() -> map.submitToKey(rotationId, new ReplicaOps.Forget(epoch)));
   }
 
   @Override
@@ -101,16 +114,46 @@ final class HazelcastReplica implements Replica {
    * (its picks are not acknowledged; they may still surface in the log, never twice).
    */
   private <T> Future<T> confirmed(Supplier<CompletionStage<T>> write) {
-    Set<Member> before = cluster.getMembers();
-    return call(write.get()).compose(result -> cluster.getMembers().containsAll(before)
+    Set<Member> before;
+    try {
+      before = cluster.getMembers();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    return call(write).compose(result -> cluster.getMembers().containsAll(before)
         ? Future.succeededFuture(result)
         : Future.failedFuture(new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "a member left while the "
             + "pick was being replicated, so no second copy is certain; nothing was acknowledged — retry")));
   }
 
-  private <T> Future<T> call(CompletionStage<T> stage) {
+  /** Submits on the calling thread and completes on the calling context; never throws. */
+  private <T> Future<T> call(Supplier<CompletionStage<T>> submit) {
     Context context = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(stage, context).recover(e -> Future.failedFuture(translate(e)));
+    CompletionStage<T> stage;
+    try {
+      if (!quorumPresent()) {
+        throw new SplitBrainProtectionException("fewer than " + quorum + " members");
+      }
+      stage = submit.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    return Future.fromCompletionStage(stage, context)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /** Hazelcast's own view (a volatile read): refusing early spares a round trip that would be refused. */
+  private boolean quorumPresent() {
+    if (quorum < 2) {
+      return true;
+    }
+    SplitBrainProtection p = protection;
+    if (p == null) {
+      p = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(QUORUM);
+      protection = p;
+    }
+    return p.hasMinimumSize();
   }
 
   private ReplicaException translate(Throwable e) {
@@ -118,12 +161,16 @@ final class HazelcastReplica implements Replica {
     if (cause instanceof SplitBrainProtectionException) {
       return new ReplicaException(ReplicaException.Kind.MINORITY, "this node is cut off from the majority of the "
           + "cluster (fewer than " + quorum + " members reachable); it hands out no picks so that no sequence is "
-          + "given twice — retry through another node");
+          + "given twice — retry through another node", cause);
     }
     if (cause instanceof ReplicaException r) {
       return r;
     }
+    if (cause instanceof TimeoutException) {
+      return new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "the replica did not answer within " + timeoutMs
+          + " ms (a partition migration or an unreachable backup); nothing was acknowledged — retry", cause);
+    }
     return new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "the pick could not be replicated to a second "
-        + "member (" + cause.getClass().getSimpleName() + "); nothing was acknowledged — retry");
+        + "member (" + cause.getClass().getSimpleName() + "); nothing was acknowledged — retry", cause);
   }
 }

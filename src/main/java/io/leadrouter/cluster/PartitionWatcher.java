@@ -10,10 +10,14 @@ import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionLostEvent;
 import com.hazelcast.partition.PartitionLostListener;
 import com.hazelcast.partition.ReplicaMigrationEvent;
+import io.leadrouter.owner.OwnerWatch;
 import io.leadrouter.owner.Ownership;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * is left alone), and every {@code PERIOD_MS} in case an event was missed. Reading the partition table may
  * block (it can trigger the first arrangement), so it runs on a thread of its own, never on an event loop.
  */
-final class PartitionWatcher implements Ownership, MigrationListener, MembershipListener, PartitionLostListener {
+final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener, MembershipListener,
+    PartitionLostListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionWatcher.class);
   private static final long PERIOD_MS = 250;
@@ -40,7 +45,11 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
     t.setDaemon(true);
     return t;
   });
+  private final List<Consumer<Set<Object>>> departedListeners = new CopyOnWriteArrayList<>();
   private volatile boolean[] owned;
+  /** The owner member of each partition, as last read. */
+  private volatile UUID[] owners;
+  private volatile Set<UUID> members = Set.of();
   private UUID migrationListener;
   private UUID membershipListener;
   private UUID lostListener;
@@ -49,10 +58,12 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
     this.hazelcast = hazelcast;
     this.count = count;
     this.owned = new boolean[count];
+    this.owners = new UUID[count];
   }
 
   /** Blocking: reads the partition table once, then follows it. */
   void start() {
+    readMembers();
     refresh();
     migrationListener = hazelcast.getPartitionService().addMigrationListener(this);
     membershipListener = hazelcast.getCluster().addMembershipListener(this);
@@ -89,12 +100,43 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
     return () -> listeners.remove(listener);
   }
 
+  @Override
+  public Object ownerOf(int partition) {
+    return owners[partition];
+  }
+
+  @Override
+  public boolean departed(Object member) {
+    return !members.contains(member);
+  }
+
+  @Override
+  public Runnable onDeparted(Consumer<Set<Object>> listener) {
+    departedListeners.add(listener);
+    return () -> departedListeners.remove(listener);
+  }
+
+  private void readMembers() {
+    readMembers(hazelcast.getCluster().getMembers());
+  }
+
+  private void readMembers(Set<Member> current) {
+    Set<UUID> now = new HashSet<>();
+    for (Member m : current) {
+      now.add(m.getUuid());
+    }
+    members = Set.copyOf(now);
+  }
+
   private void refresh() {
     boolean[] next = new boolean[count];
+    UUID[] nextOwners = new UUID[count];
     for (Partition p : hazelcast.getPartitionService().getPartitions()) {
       Member owner = p.getOwner();
       next[p.getPartitionId()] = owner != null && owner.localMember();
+      nextOwners[p.getPartitionId()] = owner == null ? null : owner.getUuid();
     }
+    owners = nextOwners;
     if (!Arrays.equals(next, owned)) {
       int before = ownedCount();
       owned = next;
@@ -106,6 +148,7 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
   private void refreshQuietly() {
     try {
       if (hazelcast.getLifecycleService().isRunning()) {
+        readMembers();
         refresh();
       }
     } catch (RuntimeException e) {
@@ -146,11 +189,21 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
 
   @Override
   public void memberAdded(MembershipEvent event) {
+    readMembers(event.getMembers());
     soon();
   }
 
   @Override
   public void memberRemoved(MembershipEvent event) {
+    readMembers(event.getMembers());
+    Set<Object> gone = Set.of(event.getMember().getUuid());
+    for (Consumer<Set<Object>> listener : departedListeners) {
+      try {
+        listener.accept(gone);
+      } catch (RuntimeException e) {
+        LOG.warn("cluster: a listener of departed members failed", e);
+      }
+    }
     soon();
   }
 

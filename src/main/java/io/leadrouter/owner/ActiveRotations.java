@@ -150,8 +150,21 @@ final class ActiveRotations implements GroupCommit.Owner {
    * has the exact sequence. A claim that comes first keeps the entry (the forget is fenced).
    */
   private Future<Void> release(long id, Slot slot) {
-    Future<Void> released = store.releaseSequences(id, slot.rotation.state().sequence(), slot.ceiling);
-    return replica == null ? released : released.compose(v -> replica.forget(id, slot.epoch));
+    Future<Void> released = store.releaseSequences(id, slot.rotation.state().sequence(), slot.ceiling)
+        .recover(e -> {
+          // the numbers stay reserved: the next owner skips them, and gives out none of them twice
+          LOG.warn("rotation {}: could not give back sequence numbers {}..{}: {}", id,
+              slot.rotation.state().sequence() + 1, slot.ceiling, e.getMessage());
+          return Future.succeededFuture();
+        });
+    if (replica == null) {
+      return released;
+    }
+    return released.compose(v -> replica.forget(id, slot.epoch)).recover(e -> {
+      // the entry stays: the next owner resumes from it, which holds exactly the acknowledged picks
+      LOG.info("rotation {}: replica entry kept ({})", id, e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   // ---- GroupCommit.Owner ------------------------------------------------------------------------------

@@ -92,45 +92,52 @@ final class GroupCommit {
   private void round(long id, Slot slot) {
     List<Slot.Pending> picks = slot.batch;
     slot.batch = new ArrayList<>();
-    slot.replicating = true;
     Slot.Pending last = picks.get(picks.size() - 1);
     long to = last.picked().sequence();
     List<Assignment> rows = new ArrayList<>(picks.size());
     for (Slot.Pending p : picks) {
       rows.add(writeBehind.row(p.picked()));
     }
-    replica.append(id, slot.epoch, slot.replicated, to, last.after().position(), slot.scheduleKey, rows)
-        .onComplete(ar -> {
-          slot.replicating = false;
-          unacknowledged -= picks.size();
-          if (ar.succeeded()) {
-            slot.replicated = to;
-            for (int i = 0; i < picks.size(); i++) {
-              Slot.Pending p = picks.get(i);
-              writeBehind.add(p.picked(), rows.get(i));
-              slot.picks.increment();
-              p.message().reply(new PickReply(p.picked(), p.after()), Messages.OPTIONS);
-            }
-            if (!slot.batch.isEmpty()) {
-              round(id, slot);
-            } else {
-              owner.replicaIdle(id, slot);
-            }
-          } else {
-            LOG.info("rotation {}: {} picks from sequence {} not acknowledged: {}", id,
-                picks.size() + slot.batch.size(), picks.get(0).picked().sequence(), ar.cause().getMessage());
-            picks.forEach(p -> Messages.fail(p.message(), ar.cause()));
-            unacknowledged -= slot.batch.size();
-            slot.batch.forEach(p -> Messages.fail(p.message(), ar.cause()));
-            slot.batch.clear();
-            owner.replicaFailed(id, slot, ar.cause());
-          }
-          if (unacknowledged == 0 && !idleWaiters.isEmpty()) {
-            List<Promise<Void>> done = new ArrayList<>(idleWaiters);
-            idleWaiters.clear();
-            done.forEach(Promise::complete);
-          }
-        });
+    slot.replicating = true;
+    Future<Void> sent;
+    try {
+      sent = replica.append(id, slot.epoch, slot.replicated, to, last.after().position(), slot.scheduleKey, rows);
+    } catch (RuntimeException e) {
+      // a replica must answer with a failed future; should one throw, the round still ends and answers
+      sent = Future.failedFuture(new ReplicaException(ReplicaException.Kind.UNAVAILABLE,
+          "the picks could not be sent to the replica; nothing was acknowledged — retry", e));
+    }
+    sent.onComplete(ar -> {
+      slot.replicating = false;
+      unacknowledged -= picks.size();
+      if (ar.succeeded()) {
+        slot.replicated = to;
+        for (int i = 0; i < picks.size(); i++) {
+          Slot.Pending p = picks.get(i);
+          writeBehind.add(p.picked(), rows.get(i));
+          slot.picks.increment();
+          p.message().reply(new PickReply(p.picked(), p.after()), Messages.OPTIONS);
+        }
+        if (!slot.batch.isEmpty()) {
+          round(id, slot);
+        } else {
+          owner.replicaIdle(id, slot);
+        }
+      } else {
+        LOG.info("rotation {}: {} picks from sequence {} not acknowledged: {}", id,
+            picks.size() + slot.batch.size(), picks.get(0).picked().sequence(), ar.cause().getMessage());
+        picks.forEach(p -> Messages.fail(p.message(), ar.cause()));
+        unacknowledged -= slot.batch.size();
+        slot.batch.forEach(p -> Messages.fail(p.message(), ar.cause()));
+        slot.batch.clear();
+        owner.replicaFailed(id, slot, ar.cause());
+      }
+      if (unacknowledged == 0 && !idleWaiters.isEmpty()) {
+        List<Promise<Void>> done = new ArrayList<>(idleWaiters);
+        idleWaiters.clear();
+        done.forEach(Promise::complete);
+      }
+    });
   }
 
   /**

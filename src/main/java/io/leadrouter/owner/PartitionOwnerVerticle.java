@@ -110,7 +110,11 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     List<Future<Void>> unregistered = new ArrayList<>();
     hosted.values().forEach(c -> unregistered.add(c.unregister()));
     hosted.clear();
-    Future<Void> settled = Future.join(unregistered).mapEmpty();
+    Future<Void> settled = Future.join(unregistered).<Void>mapEmpty().recover(e -> {
+      // the cluster is gone from under this member (its registrations went with it): drain all the same
+      LOG.warn("owner {}: could not unregister its partitions: {}", index, e.toString());
+      return Future.succeededFuture();
+    });
     if (replica != null) {
       // the next owner serves what waits here; picks already sent to the replica finish first
       rotations.failWaiting();

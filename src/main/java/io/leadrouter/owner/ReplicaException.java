@@ -3,7 +3,8 @@ package io.leadrouter.owner;
 /**
  * A replica write that did not happen (or may not have): {@code FENCED} when another owner claimed the
  * rotation since, {@code MINORITY} when this member is on the small side of a split (split-brain
- * protection), {@code UNAVAILABLE} for anything else (timeouts, a backup that did not answer).
+ * protection), {@code UNAVAILABLE} for anything else (timeouts, a backup that did not answer, a Hazelcast
+ * member shutting down). Keeps its stack trace and cause: these failures are rare and worth reading.
  */
 public final class ReplicaException extends RuntimeException {
 
@@ -12,7 +13,11 @@ public final class ReplicaException extends RuntimeException {
   private final Kind kind;
 
   public ReplicaException(Kind kind, String message) {
-    super(message, null, false, false);
+    this(kind, message, null);
+  }
+
+  public ReplicaException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
     this.kind = kind;
   }
 

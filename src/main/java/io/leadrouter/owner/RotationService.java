@@ -2,11 +2,20 @@ package io.leadrouter.owner;
 
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client side of the owners: sends each command to the owner of its rotation's partition (local delivery,
@@ -15,9 +24,17 @@ import io.vertx.core.eventbus.ReplyFailure;
  * <p>In a cluster a partition is briefly unserved while it moves between members: the old owner has
  * unregistered (no handler) or refuses with {@link Messages#MOVED}. Neither ran the command, so it is sent
  * again, with a short back-off, until the request's time is up.
+ *
+ * <p>A member that dies takes the commands sent to it along: the event bus drops a message to a dead node
+ * rather than refusing it. So every command in flight remembers which member owned its partition when it
+ * was sent, and when that member leaves the cluster the command is sent again at once, to the new owner,
+ * instead of waiting out its timeout. A resent pick may have been made by the dead owner before it died
+ * (then its sequence is skipped for this caller, never given twice); a delete is not resent but answered
+ * 503, since it may have happened.
  */
 public final class RotationService {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
   private static final long MAX_BACKOFF_MS = 100;
 
   private final Vertx vertx;
@@ -25,17 +42,32 @@ public final class RotationService {
   private final DeliveryOptions options;
   private final long timeoutMs;
   private final boolean resend;
+  private final OwnerWatch watch;
+  private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final AtomicLong attempts = new AtomicLong();
 
+  /** A command sent to {@code owner}, whose answer is {@code answer}. */
+  private record InFlight(Object owner, Context context, Promise<Object> answer) {}
+
+  /** Single node: the owners are in this process and never move. */
   public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs) {
-    this(vertx, partitioner, timeoutMs, false);
+    this(vertx, partitioner, timeoutMs, false, OwnerWatch.none());
   }
 
-  public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, boolean resendWhileMoving) {
+  /** Cluster member: resends while partitions move, fails over at once when an owner's member leaves. */
+  public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, OwnerWatch watch) {
+    this(vertx, partitioner, timeoutMs, true, watch);
+  }
+
+  private RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, boolean resendWhileMoving,
+      OwnerWatch watch) {
     this.vertx = vertx;
     this.partitioner = partitioner;
     this.timeoutMs = timeoutMs;
     this.resend = resendWhileMoving;
+    this.watch = watch;
     this.options = new DeliveryOptions(Messages.OPTIONS).setSendTimeout(timeoutMs);
+    watch.onDeparted(this::ownersLeft);
   }
 
   public Future<RotationState> get(String accountId, long rotationId) {
@@ -73,18 +105,82 @@ public final class RotationService {
   private Future<Object> sendUntil(Rotation.Command command, long deadline, long backoffMs) {
     long left = (deadline - System.nanoTime()) / 1_000_000;
     // the partition is looked up again on every attempt: ownership is what changes meanwhile
-    String address = Partitioner.address(partitioner.partitionOf(command.rotationId()));
-    DeliveryOptions attempt = new DeliveryOptions(Messages.OPTIONS).setSendTimeout(Math.max(1, left));
-    return vertx.eventBus().request(address, command, attempt).transform(ar -> {
+    int partition;
+    try {
+      partition = partitioner.partitionOf(command.rotationId());
+    } catch (RuntimeException e) { // a member whose Hazelcast instance stopped cannot place a rotation
+      LOG.debug("no partition for rotation {}", command.rotationId(), e);
+      return Future.failedFuture(new ServiceException(503, "this member has lost its cluster connection ("
+          + e.getClass().getSimpleName() + "); retry through another member"));
+    }
+    Object owner = watch.ownerOf(partition);
+    Future<Object> attempt;
+    if (owner != null && watch.departed(owner)) {
+      // the partition table still names a member that left: wait for the new owner
+      attempt = Future.failedFuture(new OwnerLeft());
+    } else {
+      attempt = request(Partitioner.address(partition), command, owner, Math.max(1, left));
+    }
+    return attempt.transform(ar -> {
       if (ar.succeeded()) {
-        return Future.succeededFuture(ar.result().body());
+        return Future.succeededFuture(ar.result());
       }
       long remaining = (deadline - System.nanoTime()) / 1_000_000;
-      if (moving(ar.cause()) && remaining > backoffMs) {
+      if (ar.cause() instanceof OwnerLeft && command instanceof Rotation.Delete) {
+        return Future.failedFuture(new ServiceException(503, "the member serving this rotation left the cluster "
+            + "while deleting it; the delete may or may not have happened — check and retry"));
+      }
+      if ((moving(ar.cause()) || ar.cause() instanceof OwnerLeft) && remaining > backoffMs) {
         return vertx.timer(backoffMs).compose(v -> sendUntil(command, deadline, Math.min(MAX_BACKOFF_MS, backoffMs * 2)));
       }
       return Future.failedFuture(translate(ar.cause()));
     });
+  }
+
+  /** One attempt: the owner's answer, or {@link OwnerLeft} as soon as {@code owner} leaves the cluster. */
+  private Future<Object> request(String address, Rotation.Command command, Object owner, long timeout) {
+    DeliveryOptions attempt = new DeliveryOptions(Messages.OPTIONS).setSendTimeout(timeout);
+    Future<Message<Object>> reply = vertx.eventBus().request(address, command, attempt);
+    if (owner == null) {
+      return reply.map(Message::body);
+    }
+    long key = attempts.incrementAndGet();
+    Promise<Object> answer = Promise.promise();
+    inFlight.put(key, new InFlight(owner, vertx.getOrCreateContext(), answer));
+    reply.onComplete(ar -> {
+      inFlight.remove(key);
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result().body());
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    });
+    if (watch.departed(owner)) { // it left between the look-up and the registration
+      answer.tryFail(new OwnerLeft());
+    }
+    return answer.future();
+  }
+
+  /** Members left: every command in flight to one of them is sent again (see {@link #sendUntil}). */
+  private void ownersLeft(Set<Object> members) {
+    int failedOver = 0;
+    for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+      InFlight f = e.getValue();
+      if (members.contains(f.owner()) && inFlight.remove(e.getKey(), f)) {
+        failedOver++;
+        f.context().runOnContext(v -> f.answer().tryFail(new OwnerLeft()));
+      }
+    }
+    if (failedOver > 0) {
+      LOG.info("cluster: member {} left; {} requests waiting for it are sent to the new owners", members, failedOver);
+    }
+  }
+
+  /** The member a command was sent to left the cluster before answering. */
+  private static final class OwnerLeft extends RuntimeException {
+    OwnerLeft() {
+      super("the rotation's owner left the cluster", null, false, false);
+    }
   }
 
   private static boolean moving(Throwable t) {
@@ -93,6 +189,9 @@ public final class RotationService {
   }
 
   private static Throwable translate(Throwable t) {
+    if (t instanceof OwnerLeft) {
+      return new ServiceException(503, "the rotation's owner left the cluster and no new owner answered in time; retry");
+    }
     if (t instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() != Messages.MOVED) {
         return new ServiceException(re.failureCode(), re.getMessage());

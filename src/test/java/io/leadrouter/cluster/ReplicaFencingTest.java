@@ -35,7 +35,7 @@ class ReplicaFencingTest {
         "--partitions", "7"));
     hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.build(settings));
     vertx = Vertx.vertx();
-    replica = new HazelcastReplica(vertx, hazelcast, new HazelcastPartitioner(hazelcast.getPartitionService(), 7), 1);
+    replica = new HazelcastReplica(vertx, hazelcast, new HazelcastPartitioner(hazelcast.getPartitionService(), 7), 1, 5_000);
   }
 
   @AfterAll

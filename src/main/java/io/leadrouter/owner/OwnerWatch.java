@@ -1,0 +1,41 @@
+package io.leadrouter.owner;
+
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Which member owns a partition, and when members leave (cluster mode): a command sent to an owner that
+ * has left would otherwise wait for its whole timeout, because a message to a dead member is dropped, not
+ * refused. A single node has nobody to lose: {@link #none()}.
+ */
+public interface OwnerWatch {
+
+  /** The member owning {@code partition} as last seen, or null when unknown. Cheap and non-blocking. */
+  Object ownerOf(int partition);
+
+  /** Whether {@code member} has left the cluster (as far as this member knows). */
+  boolean departed(Object member);
+
+  /** Calls {@code listener} (on any thread) with the members that left; returns what cancels it. */
+  Runnable onDeparted(Consumer<Set<Object>> listener);
+
+  /** Single-node mode: one member, which never leaves. */
+  static OwnerWatch none() {
+    return new OwnerWatch() {
+      @Override
+      public Object ownerOf(int partition) {
+        return null;
+      }
+
+      @Override
+      public boolean departed(Object member) {
+        return false;
+      }
+
+      @Override
+      public Runnable onDeparted(Consumer<Set<Object>> listener) {
+        return () -> { };
+      }
+    };
+  }
+}
