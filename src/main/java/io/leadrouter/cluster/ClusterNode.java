@@ -47,7 +47,7 @@ public final class ClusterNode {
       ClusterNode node = new ClusterNode(vertx, manager.getHazelcastInstance(), config);
       // reading the partition table the first time may wait for the master to assign partitions
       return vertx.executeBlocking(() -> {
-        node.watcher.start();
+        node.watcher.start(manager);
         LOG.info("cluster: joined '{}' as {} with {} members; this member owns {} of {} partitions",
             HazelcastSetup.CLUSTER_NAME, hazelcastAddress(node), node.hazelcast.getCluster().getMembers().size(),
             node.watcher.ownedCount(), config.partitions());

@@ -12,9 +12,14 @@ import com.hazelcast.partition.PartitionLostListener;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.leadrouter.owner.OwnerWatch;
 import io.leadrouter.owner.Ownership;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -36,6 +41,8 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionWatcher.class);
   private static final long PERIOD_MS = 250;
+  /** The member attribute naming a member's Vert.x node. */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final HazelcastInstance hazelcast;
   private final int count;
@@ -50,6 +57,15 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   /** The owner member of each partition, as last read. */
   private volatile UUID[] owners;
   private volatile Set<UUID> members = Set.of();
+  /** Event-bus node ids of the members that left (the latest ones). */
+  private final Set<String> departedNodes = java.util.Collections.newSetFromMap(
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 256;
+        }
+      }));
+  private ClusterManager manager;
   private UUID migrationListener;
   private UUID membershipListener;
   private UUID lostListener;
@@ -61,8 +77,9 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
     this.owners = new UUID[count];
   }
 
-  /** Blocking: reads the partition table once, then follows it. */
-  void start() {
+  /** Blocking: reads the partition table once, then follows it; {@code manager} holds the event-bus registrations. */
+  void start(ClusterManager manager) {
+    this.manager = manager;
     readMembers();
     refresh();
     migrationListener = hazelcast.getPartitionService().addMigrationListener(this);
@@ -108,6 +125,23 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   @Override
   public boolean departed(Object member) {
     return !members.contains(member);
+  }
+
+  @Override
+  public Future<Void> routable(String address) {
+    if (departedNodes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<List<RegistrationInfo>> registrations = Promise.promise();
+    manager.getRegistrations(address, registrations);
+    return registrations.future().compose(list -> {
+      for (RegistrationInfo r : list) {
+        if (departedNodes.contains(r.nodeId())) {
+          return Future.failedFuture("a member that left still holds " + address);
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   @Override
@@ -196,6 +230,10 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   @Override
   public void memberRemoved(MembershipEvent event) {
     readMembers(event.getMembers());
+    String node = event.getMember().getAttribute(VERTX_NODE_ID);
+    if (node != null) {
+      departedNodes.add(node);
+    }
     Set<Object> gone = Set.of(event.getMember().getUuid());
     for (Consumer<Set<Object>> listener : departedListeners) {
       try {

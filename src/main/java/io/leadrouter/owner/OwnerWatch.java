@@ -1,5 +1,6 @@
 package io.leadrouter.owner;
 
+import io.vertx.core.Future;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -16,6 +17,12 @@ public interface OwnerWatch {
   /** Whether {@code member} has left the cluster (as far as this member knows). */
   boolean departed(Object member);
 
+  /**
+   * Completes once no event-bus registration of {@code address} belongs to a member that left (the event
+   * bus forgets a dead member's registrations shortly after the cluster does); fails while one does.
+   */
+  Future<Void> routable(String address);
+
   /** Calls {@code listener} (on any thread) with the members that left; returns what cancels it. */
   Runnable onDeparted(Consumer<Set<Object>> listener);
 
@@ -30,6 +37,11 @@ public interface OwnerWatch {
       @Override
       public boolean departed(Object member) {
         return false;
+      }
+
+      @Override
+      public Future<Void> routable(String address) {
+        return Future.succeededFuture();
       }
 
       @Override

@@ -36,6 +36,8 @@ public final class RotationService {
 
   private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
   private static final long MAX_BACKOFF_MS = 100;
+  /** After a member's registrations are gone from the cluster, until every member's routing cache follows. */
+  private static final long ROUTES_SETTLE_MS = 50;
 
   private final Vertx vertx;
   private final Partitioner partitioner;
@@ -94,7 +96,7 @@ public final class RotationService {
   @SuppressWarnings("unchecked")
   private <T> Future<T> send(Rotation.Command command) {
     if (resend) {
-      return (Future<T>) sendUntil(command, System.nanoTime() + timeoutMs * 1_000_000, 5);
+      return (Future<T>) sendUntil(command, System.nanoTime() + timeoutMs * 1_000_000, 5, false);
     }
     String address = Partitioner.address(partitioner.partitionOf(command.rotationId()));
     return vertx.eventBus().request(address, command, options)
@@ -102,7 +104,8 @@ public final class RotationService {
             : Future.failedFuture(translate(ar.cause())));
   }
 
-  private Future<Object> sendUntil(Rotation.Command command, long deadline, long backoffMs) {
+  /** {@code afterDeparture}: an owner left; send only once the event bus no longer routes to it. */
+  private Future<Object> sendUntil(Rotation.Command command, long deadline, long backoffMs, boolean afterDeparture) {
     long left = (deadline - System.nanoTime()) / 1_000_000;
     // the partition is looked up again on every attempt: ownership is what changes meanwhile
     int partition;
@@ -114,12 +117,19 @@ public final class RotationService {
           + e.getClass().getSimpleName() + "); retry through another member"));
     }
     Object owner = watch.ownerOf(partition);
+    String address = Partitioner.address(partition);
     Future<Object> attempt;
     if (owner != null && watch.departed(owner)) {
       // the partition table still names a member that left: wait for the new owner
       attempt = Future.failedFuture(new OwnerLeft());
+    } else if (afterDeparture) {
+      // the event bus drops what it still routes to the member that left: wait until it forgot it
+      attempt = watch.routable(address)
+          .transform(ar -> ar.succeeded() ? vertx.timer(ROUTES_SETTLE_MS) : Future.failedFuture(new OwnerLeft()))
+          .compose(v -> request(address, command, watch.ownerOf(partition),
+              Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
     } else {
-      attempt = request(Partitioner.address(partition), command, owner, Math.max(1, left));
+      attempt = request(address, command, owner, Math.max(1, left));
     }
     return attempt.transform(ar -> {
       if (ar.succeeded()) {
@@ -130,8 +140,10 @@ public final class RotationService {
         return Future.failedFuture(new ServiceException(503, "the member serving this rotation left the cluster "
             + "while deleting it; the delete may or may not have happened — check and retry"));
       }
-      if ((moving(ar.cause()) || ar.cause() instanceof OwnerLeft) && remaining > backoffMs) {
-        return vertx.timer(backoffMs).compose(v -> sendUntil(command, deadline, Math.min(MAX_BACKOFF_MS, backoffMs * 2)));
+      boolean ownerLeft = ar.cause() instanceof OwnerLeft;
+      if ((moving(ar.cause()) || ownerLeft) && remaining > backoffMs) {
+        return vertx.timer(backoffMs).compose(v -> sendUntil(command, deadline, Math.min(MAX_BACKOFF_MS, backoffMs * 2),
+            afterDeparture || ownerLeft));
       }
       return Future.failedFuture(translate(ar.cause()));
     });

@@ -65,6 +65,7 @@ class ClusterProcessesTest {
       long resumed = load.awaitEveryRotationServedAfter(killedAt, 60_000);
       LOG.info("member 1 killed: every rotation served again after {} ms", resumed - killedAt);
       assertThat(resumed - killedAt).as("service resumes within seconds").isLessThan(30_000);
+
       Thread.sleep(2_000);
 
       load.target(cluster.start(1));
@@ -75,6 +76,14 @@ class ClusterProcessesTest {
 
       int rows = load.verify(pgUri);
       LOG.info("kill test: {} acknowledged picks, {} log rows, failures {}", load.answers().size(), rows, load.failures());
+      // requests that were waiting for the dead owner are sent to the new one as soon as the member is
+      // gone, instead of waiting out their timeout
+      long slowest = load.slowestSentBetween(killedAt - 1_000, killedAt + 3_000);
+      LOG.info("member 1 killed: the slowest request sent around the kill took {} ms", slowest);
+      assertThat(load.failures().keySet()).as("no request waited out its timeout")
+          .noneMatch(f -> f.contains("did not answer in time"));
+      assertThat(slowest).as("failover, not the %d ms timeout", ProcessCluster.REQUEST_TIMEOUT_MS)
+          .isLessThan(ProcessCluster.REQUEST_TIMEOUT_MS - 2_000);
       assertThat(PickLoad.rowsWrittenBy(pgUri, cluster.hazelcastPort(1)))
           .as("the killed member owned rotations (else the crash tested nothing)").isPositive();
       assertThat(PickLoad.perPort(load.answers(), restartedPort)).as("the restarted member serves").isNotEmpty();
@@ -101,6 +110,43 @@ class ClusterProcessesTest {
       LOG.info("pause: {} acknowledged picks, {} log rows, failures {}", load.answers().size(), rows, load.failures());
       assertThat(PickLoad.rowsWrittenBy(pgUri, cluster.hazelcastPort(1)))
           .as("the paused member owned rotations (else the pause tested nothing)").isPositive();
+    }
+  }
+
+  @Test
+  void requestsWaitingForAFrozenOwnerFailOverWhenItIsDropped() throws Exception {
+    try (ProcessCluster cluster = new ProcessCluster("frozen", pgUri, 3)) {
+      startAll(cluster, 3);
+      Api api = new Api(vertx, cluster.httpPort(0), token, "2311");
+      List<Long> ids = new ArrayList<>();
+      for (int i = 0; i < ROTATIONS; i++) {
+        ids.add(api.createRotation(new JsonObject().put("name", "frozen " + i).put("members", new JsonArray()
+            .add("a@example.com").add("b@example.com"))).await(10, TimeUnit.SECONDS).getLong("id"));
+        assertThat(api.get("/lead-rotations/" + ids.get(i) + "/next-user").await(10, TimeUnit.SECONDS).statusCode())
+            .isEqualTo(200);
+      }
+      // member 1 freezes without closing a socket: what is sent to it is neither answered nor refused until
+      // the cluster drops it (Hazelcast's heartbeat timeout, 10 s), and then goes to the new owners
+      cluster.pause(1);
+      long frozenAt = System.currentTimeMillis();
+      record Answer(int status, String body, long ms) {}
+      List<io.vertx.core.Future<Answer>> calls = new ArrayList<>();
+      for (long id : ids) {
+        long sent = System.currentTimeMillis();
+        calls.add(api.get("/lead-rotations/" + id + "/next-user")
+            .map(r -> new Answer(r.statusCode(), r.bodyAsString(), System.currentTimeMillis() - sent)));
+      }
+      io.vertx.core.Future.all(calls).await(60, TimeUnit.SECONDS);
+      List<Answer> answers = calls.stream().map(io.vertx.core.Future::result).toList();
+      LOG.info("frozen owner: answers {} (request timeout {} ms)", answers, ProcessCluster.REQUEST_TIMEOUT_MS);
+      // a rotation whose replica backup was on the frozen member may answer 503 (no second copy), at once
+      assertThat(answers).allMatch(a -> a.status() == 200 || a.body().contains("could not be replicated"));
+      assertThat(answers).as("some rotations were owned by the frozen member and served after it was dropped")
+          .anyMatch(a -> a.status() == 200 && a.ms() > 5_000);
+      assertThat(answers).as("sent on when the member was dropped, not answered by the timeout")
+          .allMatch(a -> a.ms() < ProcessCluster.REQUEST_TIMEOUT_MS - 2_000);
+      LOG.info("frozen owner dropped and served elsewhere within {} ms", System.currentTimeMillis() - frozenAt);
+      cluster.kill(1);
     }
   }
 

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,8 @@ final class PickLoad {
   private final List<Integer> targets = new CopyOnWriteArrayList<>();
   private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  /** Per request answered: when it was sent and how long it took (ms). */
+  private final Queue<long[]> timings = new ConcurrentLinkedQueue<>();
   private final Vertx vertx;
   private volatile boolean running;
   private CountDownLatch done;
@@ -86,10 +90,12 @@ final class PickLoad {
     // each worker sticks to one member (a hung member holds up only its own workers) and walks all rotations
     int port = ports.get(worker % ports.size());
     long rotation = rotations.get((n + worker * 5) % rotations.size());
+    long started = System.currentTimeMillis();
     client.get(port, "localhost", "/lead-rotations/" + rotation + "/next-user")
         .putHeader("authorization", "Bearer " + token).putHeader("x-account-id", account)
         .timeout(15_000).send()
         .onComplete(ar -> {
+          timings.add(new long[] {started, System.currentTimeMillis() - started});
           boolean ok = ar.succeeded() && ar.result().statusCode() == 200;
           if (ok) {
             JsonObject body = ar.result().bodyAsJsonObject();
@@ -102,6 +108,17 @@ final class PickLoad {
             vertx.setTimer(20, t -> next(worker, counter));
           }
         });
+  }
+
+  /** The longest a request sent between {@code from} and {@code to} (epoch millis) took to be answered. */
+  long slowestSentBetween(long from, long to) {
+    long slowest = 0;
+    for (long[] t : timings) {
+      if (t[0] >= from && t[0] <= to) {
+        slowest = Math.max(slowest, t[1]);
+      }
+    }
+    return slowest;
   }
 
   private static String describe(HttpResponse<Buffer> r, Throwable cause) {

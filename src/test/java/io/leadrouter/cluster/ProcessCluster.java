@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  */
 final class ProcessCluster implements AutoCloseable {
 
+  /** Each member's request-timeout-ms. */
+  static final long REQUEST_TIMEOUT_MS = 20_000;
+
   private final String name;
   private final String pgUri;
   private final List<Integer> hazelcastPorts;
@@ -46,7 +49,9 @@ final class ProcessCluster implements AutoCloseable {
     processes[i] = ServiceProcess.start(Map.of("JAVA_TOOL_OPTIONS", flags, "LEADROUTER_JWT_SECRET", TestApp.SECRET),
         "--cluster", "--cluster-port", String.valueOf(hazelcastPorts.get(i)), "--cluster-members", members,
         "--pg-uri", pgUri, "--pg-pool-size", "4", "--http-port", "0", "--http-instances", "1", "--owners", "2",
-        "--partitions", "31", "--flush-interval-ms", "50", "--request-timeout-ms", "3000");
+        "--partitions", "31", "--flush-interval-ms", "50",
+        // far above any failover: a request answered only by this timeout fails the kill test
+        "--request-timeout-ms", String.valueOf(REQUEST_TIMEOUT_MS));
   }
 
   /** Waits until member {@code i} serves HTTP; returns its port. */
