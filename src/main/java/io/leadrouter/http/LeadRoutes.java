@@ -10,6 +10,7 @@ import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.store.Store;
+import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -94,6 +95,11 @@ final class LeadRoutes {
         // the pick is made and cannot be taken back; say so, and keep it traceable in the assignment log
         LOG.warn("lead not stored after pick {} of rotation {} ({}): {}", pick.picked().sequence(),
             token.rotationId(), requestId, e.getMessage());
+        if (e instanceof StoreException s && s.kind() == StoreException.Kind.INVALID) {
+          // the input can never be stored: a retry would fail alike, so no 503 "retry"
+          return Future.failedFuture(ApiException.invalid("lead: " + e.getMessage() + " (pick "
+              + pick.picked().sequence() + " of rotation " + token.rotationId() + " was made)"));
+        }
         return Future.failedFuture(new ServiceException(503, "the lead could not be stored (pick "
             + pick.picked().sequence() + " of rotation " + token.rotationId() + " was made): " + e.getMessage()
             + "; retry"));

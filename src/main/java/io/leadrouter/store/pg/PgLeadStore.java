@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -130,7 +131,19 @@ public final class PgLeadStore implements LeadStore {
               .map(v -> new Lead(id, lead.accountId(), lead.rotationId(), lead.sequence(), lead.ownerUserId(),
                   lead.owner(), lead.fields(), lead.createdAt(), lead.createdBy(), lead.createdAt(),
                   lead.lastModifiedBy(), 1));
-        })));
+        }))).recover(PgLeadStore::dataError);
+  }
+
+  /**
+   * A data exception (SQLSTATE class 22: a value the column cannot take) comes from the input and would
+   * fail every retry alike: INVALID (400), not a store failure worth retrying.
+   */
+  private static <T> Future<T> dataError(Throwable e) {
+    if (e instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      return Future.failedFuture(new StoreException(StoreException.Kind.INVALID,
+          "the store refused a value of the lead: " + pg.getErrorMessage() + " (" + pg.getSqlState() + ")", e));
+    }
+    return Future.failedFuture(e);
   }
 
   @Override
