@@ -263,6 +263,26 @@ class LeadsApiTest {
   }
 
   @Test
+  void aLeadTheStoreRefusesKeepsItsOnePickForTheRetriesWithTheSameKey() throws Exception {
+    refuseSomeLeads();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<Buffer> r = postLead(lead("Refused"), "refused-1");
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(503);
+      assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("Idempotency-Key");
+    }
+    assertThat(sequence()).as("picks made by five attempts with one key").isEqualTo(1);
+    assertThat(leadCount()).isZero();
+
+    sql("DROP TRIGGER refuse_lead ON lead");
+    HttpResponse<Buffer> stored = postLead(lead("Refused"), "refused-1");
+    assertThat(stored.statusCode()).as(stored.bodyAsString()).isEqualTo(201);
+    assertThat(stored.bodyAsJsonObject().getLong("sequence")).as("the pick the first attempt made").isEqualTo(1);
+    assertThat(postLead(lead("Refused"), "refused-1").bodyAsString()).isEqualTo(stored.bodyAsString());
+    assertThat(sequence()).isEqualTo(1);
+    assertThat(leadCount()).isEqualTo(1);
+  }
+
+  @Test
   void valuesTheStoreCannotHoldAreBadRequestsThatPickNothing() throws Exception {
     // NUL cannot be stored in Postgres text or jsonb; a lone surrogate has no UTF-8 form
     String nul = "{\"current_token\":\"" + token + "\",\"firstName\":\"A\\u0000B\"}";
