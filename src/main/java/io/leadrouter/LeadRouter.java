@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.leadrouter.http.Edge;
 import io.leadrouter.ops.Metrics;
+import io.leadrouter.ops.RetentionVerticle;
 import io.leadrouter.owner.OwnerStatus;
 import java.util.concurrent.TimeUnit;
 import java.time.Clock;
@@ -67,7 +68,8 @@ public final class LeadRouter {
     vertx.eventBus().registerCodec(new RotationCodec());
     RotationService service = new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster != null);
     LeadRouter app = new LeadRouter(vertx, store, service, cluster);
-    Edge edge = new Edge(store, service, metrics, app::readiness, node, Duration.ofHours(24));
+    Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
+    Edge edge = new Edge(store, service, metrics, app::readiness, node, keyRetention);
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
     List<Future<String>> owners = new ArrayList<>();
@@ -104,6 +106,9 @@ public final class LeadRouter {
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
+        .compose(v -> vertx.deployVerticle(new RetentionVerticle(store, Clock.systemUTC(), keyRetention,
+            Duration.ofDays(config.historyRetentionDays()), Duration.ofSeconds(config.purgeIntervalSeconds()))))
+        .onSuccess(app.deployments::add)
         .map(app);
   }
 
