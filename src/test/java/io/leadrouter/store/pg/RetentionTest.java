@@ -3,6 +3,7 @@ package io.leadrouter.store.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadrouter.ops.RetentionVerticle;
+import io.leadrouter.testing.TestApp;
 import io.leadrouter.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -100,6 +101,26 @@ class RetentionTest {
       Thread.sleep(100);
     }
     assertThat(strings("SELECT key FROM idempotency_key ORDER BY key")).containsExactly("fresh-done", "fresh-unfinished");
+  }
+
+  @Test
+  void aNodePurgesEveryPurgeInterval(Vertx vertx) throws Exception {
+    Instant now = Instant.now();
+    sql("INSERT INTO idempotency_key (account_id, scope, key, request_hash, status, body, created_at) VALUES "
+        + "('a', 'leads', 'node-old', 'h', 201, '{}', '" + now.minus(Duration.ofHours(3)) + "'::timestamptz), "
+        + "('a', 'leads', 'node-fresh', 'h', 201, '{}', '" + now.minus(Duration.ofMinutes(30)) + "'::timestamptz)");
+    TestApp node = TestApp.start(vertx, store, "--idempotency-retention-hours", "2", "--purge-interval-seconds", "1")
+        .await(60, TimeUnit.SECONDS);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (strings("SELECT key FROM idempotency_key WHERE key = 'node-old'").size() > 0) {
+        assertThat(System.nanoTime()).as("purged by the node within 30 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      assertThat(strings("SELECT key FROM idempotency_key WHERE key LIKE 'node-%'")).containsExactly("node-fresh");
+    } finally {
+      node.app.stop().await(30, TimeUnit.SECONDS);
+    }
   }
 
   private static String at(Duration ago) {
