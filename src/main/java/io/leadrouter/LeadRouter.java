@@ -16,11 +16,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.leadrouter.http.Edge;
 import io.leadrouter.ops.Metrics;
+import io.leadrouter.ops.RetentionVerticle;
 import io.leadrouter.owner.OwnerStatus;
 import java.util.concurrent.TimeUnit;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires one node: the partition owners first (so no request finds its partition unserved), then the
@@ -29,6 +33,7 @@ import java.util.List;
  */
 public final class LeadRouter {
 
+  private static final Logger LOG = LoggerFactory.getLogger(LeadRouter.class);
   private static final long UNREGISTER_GRACE_MS = 1_000;
 
   private final Vertx vertx;
@@ -65,7 +70,8 @@ public final class LeadRouter {
         ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
     LeadRouter app = new LeadRouter(vertx, store, service, cluster);
-    Edge edge = new Edge(store, service, metrics, app::readiness);
+    Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
+    Edge edge = new Edge(store, service, metrics, app::readiness, node, keyRetention);
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
     List<Future<String>> owners = new ArrayList<>();
@@ -79,6 +85,18 @@ public final class LeadRouter {
     }
     return Future.all(owners)
         .onSuccess(v -> owners.forEach(f -> app.deployments.add(f.result())))
+        // before HTTP serves: the keys this node's previous process claimed and never finished (it crashed)
+        // are free for the first retry to take over, instead of waiting for their leases to run out
+        .compose(v -> store.leads().abandonClaims(node).onSuccess(n -> {
+          if (n > 0) {
+            LOG.warn("idempotency: {} requests of a previous process of node {} were unfinished; a retry with "
+                + "the same key runs them", n, node);
+          }
+        }).<Void>mapEmpty().recover(e -> {
+          LOG.warn("idempotency: could not free the unfinished keys of node {} ({}); a retry takes each over once its lease runs out",
+              node, e.getMessage());
+          return Future.succeededFuture();
+        }))
         .compose(v -> vertx.deployVerticle(new EventBusApiVerticle(jwt, edge)))
         .compose(id -> {
           app.deployments.add(id);
@@ -90,6 +108,9 @@ public final class LeadRouter {
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
+        .compose(v -> vertx.deployVerticle(new RetentionVerticle(store, Clock.systemUTC(), keyRetention,
+            Duration.ofDays(config.historyRetentionDays()), Duration.ofSeconds(config.purgeIntervalSeconds()))))
+        .onSuccess(app.deployments::add)
         .map(app);
   }
 

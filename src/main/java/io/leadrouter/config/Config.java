@@ -41,7 +41,10 @@ public record Config(
     int clusterPort,
     String clusterDiscovery,
     String k8sServiceDns,
-    int clusterQuorum) {
+    int clusterQuorum,
+    int idempotencyRetentionHours,
+    int historyRetentionDays,
+    int purgeIntervalSeconds) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = settings();
@@ -73,6 +76,9 @@ public record Config(
     s.put("cluster-discovery", new String[] {"tcp", "how members find each other: tcp (cluster-members) or kubernetes (k8s-service-dns)"});
     s.put("k8s-service-dns", new String[] {null, "DNS name of the headless Service listing the members (cluster-discovery=kubernetes)"});
     s.put("cluster-quorum", new String[] {"2", "fewest members a side of a split needs to keep handing out picks"});
+    s.put("idempotency-retention-hours", new String[] {"24", "how long an Idempotency-Key holds its response (1..8760)"});
+    s.put("history-retention-days", new String[] {"90", "how long the assignment log and lead histories are kept; 0 keeps them forever"});
+    s.put("purge-interval-seconds", new String[] {"600", "how often each node deletes expired keys and history past its retention"});
     return s;
   }
 
@@ -147,7 +153,10 @@ public record Config(
         p.integer("cluster-port", 1, 65535),
         p.oneOf("cluster-discovery", "tcp", "kubernetes"),
         values.get("k8s-service-dns"),
-        p.integer("cluster-quorum", 1, 1000));
+        p.integer("cluster-quorum", 1, 1000),
+        p.integer("idempotency-retention-hours", 1, 8760),
+        p.integer("history-retention-days", 0, 36_500),
+        p.integer("purge-interval-seconds", 1, 86_400));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }
@@ -333,6 +342,9 @@ public record Config(
     lines.add("cluster: " + (cluster ? "on, port " + clusterPort + ", " + (clusterDiscovery.equals("kubernetes")
         ? "kubernetes DNS discovery of " + k8sServiceDns : "members " + (clusterMembers.isBlank() ? "(none yet)" : clusterMembers))
         + ", quorum " + clusterQuorum : "off (single node)"));
+    lines.add("retention: idempotency keys " + idempotencyRetentionHours + " h, assignment log and lead histories "
+        + (historyRetentionDays == 0 ? "forever" : historyRetentionDays + " days") + ", purged every "
+        + purgeIntervalSeconds + " s");
     return lines;
   }
 

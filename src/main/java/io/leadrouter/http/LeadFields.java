@@ -40,6 +40,7 @@ final class LeadFields {
           throw ApiException.invalid(name + ": must be a string");
         }
         String s = Body.string(body, name, false, MAX_TEXT);
+        storable(name, s);
         if (name.equals("email") && s != null && !s.isEmpty() && !Body.isEmail(s)) {
           throw ApiException.invalid("email: '" + s + "' is not an email address");
         }
@@ -56,6 +57,28 @@ final class LeadFields {
       }
     }
     return fields;
+  }
+
+  /**
+   * Text Postgres can hold as sent, checked before anything is picked: no NUL (text and jsonb refuse it)
+   * and no lone surrogate (it has no UTF-8 form, so it would be stored altered).
+   */
+  static void storable(String name, String s) {
+    if (s == null) {
+      return;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0) {
+        throw ApiException.invalid(name + ": must not contain NUL (\\u0000)");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw ApiException.invalid(name + ": not valid Unicode (a lone surrogate \\u"
+            + Integer.toHexString(c) + " at " + i + ")");
+      }
+    }
   }
 
   /** The seed's lead shape (every field present, null when unset) plus the assignment. */

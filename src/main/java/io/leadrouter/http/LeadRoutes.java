@@ -6,10 +6,12 @@ import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadFilter;
 import io.leadrouter.leads.LeadStore;
+import io.leadrouter.leads.RecordedPick;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.store.Store;
+import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -47,7 +49,7 @@ final class LeadRoutes {
     this.store = edge.store();
     this.leads = edge.store().leads();
     this.rotations = edge.rotations();
-    this.idempotent = new Idempotent(vertx, leads, waitMs);
+    this.idempotent = new Idempotent(vertx, leads, waitMs, edge.node(), edge.idempotencyRetention());
   }
 
   Idempotent idempotent() {
@@ -74,31 +76,47 @@ final class LeadRoutes {
         return Future.failedFuture(new ApiException(401, "current_token: unknown or revoked token"));
       }
       return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(body.encode()),
-          () -> assign(token, fields));
+          attempt -> assign(token, fields, attempt));
     });
     send(ctx, response);
   }
 
-  private Future<Idempotent.Response> assign(GroupToken token, Map<String, Object> fields) {
+  /**
+   * Picks (or, for a retry, takes the pick its key recorded), records the pick with the key, then stores
+   * the lead: a lead that cannot be stored leaves its pick with the key, and the retry stores it with that
+   * pick. Without a key a failed store spends the pick, and the answer says so.
+   */
+  private Future<Idempotent.Response> assign(GroupToken token, Map<String, Object> fields,
+      Idempotent.Attempt attempt) {
     String requestId = "lead:" + UUID.randomUUID();
-    return rotations.pick(token.accountId(), token.rotationId(), requestId).compose(pick -> {
-      Member m = pick.picked().member();
-      return store.getUser(token.accountId(), m.userId()).compose(user -> {
-        Instant now = pick.picked().at();
-        Agent owner = new Agent(m.userId(), m.email(), m.name(), user == null ? List.of() : user.roles(), true, now);
-        String by = "token:" + token.name();
-        Lead lead = new Lead(0, token.accountId(), token.rotationId(), pick.picked().sequence(), m.userId(),
-            m.email(), fields, now, by, now, by, 0);
-        return leads.createLead(lead, owner, by);
-      }).recover(e -> {
-        // the pick is made and cannot be taken back; say so, and keep it traceable in the assignment log
-        LOG.warn("lead not stored after pick {} of rotation {} ({}): {}", pick.picked().sequence(),
-            token.rotationId(), requestId, e.getMessage());
-        return Future.failedFuture(new ServiceException(503, "the lead could not be stored (pick "
-            + pick.picked().sequence() + " of rotation " + token.rotationId() + " was made): " + e.getMessage()
-            + "; retry"));
-      });
-    }).map(lead -> new Idempotent.Response(201, LeadFields.view(lead).encode()));
+    Future<RecordedPick> picked = attempt.recordedPick() != null ? Future.succeededFuture(attempt.recordedPick())
+        : rotations.pick(token.accountId(), token.rotationId(), requestId).map(r -> {
+          Member m = r.picked().member();
+          return new RecordedPick(token.rotationId(), r.picked().sequence(), m.userId(), m.email(), m.name(),
+              r.picked().at());
+        }).compose(p -> attempt.recordPick(p).map(p));
+    return picked.compose(pick -> store.getUser(token.accountId(), pick.userId()).compose(user -> {
+      Agent owner = new Agent(pick.userId(), pick.email(), pick.name(), user == null ? List.of() : user.roles(), true,
+          pick.at());
+      String by = "token:" + token.name();
+      Lead lead = new Lead(0, token.accountId(), token.rotationId(), pick.sequence(), pick.userId(), pick.email(),
+          fields, pick.at(), by, pick.at(), by, 0);
+      return leads.createLead(lead, owner, by);
+    }).recover(e -> notStored(token, pick, attempt, e)))
+        .map(lead -> new Idempotent.Response(201, LeadFields.view(lead).encode()));
+  }
+
+  private static Future<Lead> notStored(GroupToken token, RecordedPick pick, Idempotent.Attempt attempt, Throwable e) {
+    String made = "pick " + pick.sequence() + " of rotation " + token.rotationId();
+    // the pick is made and cannot be taken back: keep it traceable in the log and say so
+    LOG.warn("lead not stored after {}: {}", made, e.getMessage());
+    if (e instanceof StoreException s && s.kind() == StoreException.Kind.INVALID) {
+      // the input can never be stored: a retry would fail alike, so no 503 "retry"
+      return Future.failedFuture(ApiException.invalid("lead: " + e.getMessage() + " (" + made + " was made)"));
+    }
+    return Future.failedFuture(new ServiceException(503, "the lead could not be stored: " + e.getMessage() + "; "
+        + (attempt.keyed() ? made + " is kept for this Idempotency-Key: retry with the same key to store the lead"
+            + " with it" : made + " was spent: retry (with an Idempotency-Key, a retry would reuse the pick)")));
   }
 
   static void send(RoutingContext ctx, Future<Idempotent.Response> response) {
@@ -221,7 +239,7 @@ final class LeadRoutes {
     String body = ctx.body() == null ? "" : ctx.body().asString();
     send(ctx, idempotent.run(caller.accountId(), "next-user", key,
         Idempotent.hash(String.valueOf(rotationId), body),
-        () -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
+        attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
             : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
   }
 }

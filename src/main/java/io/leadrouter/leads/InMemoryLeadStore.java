@@ -5,6 +5,7 @@ import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,8 +25,29 @@ public final class InMemoryLeadStore implements LeadStore {
   private final Map<Long, GroupToken> tokens = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, Long> tokenByHash = new ConcurrentHashMap<>();
   private final Map<Long, Entry> leads = new ConcurrentHashMap<>();
-  private final Map<String, Idempotency> keys = new ConcurrentHashMap<>();
-  private final Map<String, Instant> keyTimes = new ConcurrentHashMap<>();
+  private final Map<String, Long> leadByPick = new ConcurrentHashMap<>();
+  private final Map<String, Key> keys = new ConcurrentHashMap<>();
+
+  /** One Idempotency-Key as stored; {@code leaseUntil} null while nobody runs its request. */
+  private record Key(String requestHash, Integer status, String body, String node, String token, Instant leaseUntil,
+      RecordedPick pick, Instant createdAt) {
+
+    Idempotency view(Instant now) {
+      return new Idempotency(requestHash, status, body, token, leaseUntil == null || leaseUntil.isBefore(now), pick);
+    }
+
+    boolean held(String t) {
+      return status == null && t.equals(token);
+    }
+
+    Key claimedBy(String n, String t, Instant until) {
+      return new Key(requestHash, null, null, n, t, until, pick, createdAt);
+    }
+
+    Key freed() {
+      return new Key(requestHash, status, body, null, null, null, pick, createdAt);
+    }
+  }
 
   public InMemoryLeadStore(Clock clock) {
     this.clock = clock;
@@ -64,13 +86,19 @@ public final class InMemoryLeadStore implements LeadStore {
   }
 
   @Override
-  public Future<Lead> createLead(Lead lead, Agent owner, String by) {
+  public synchronized Future<Lead> createLead(Lead lead, Agent owner, String by) {
+    // synchronized: the check for a lead of the same pick and the insert are one step
+    Long existing = leadByPick.get(lead.rotationId() + ":" + lead.sequence());
+    if (existing != null) {
+      return Future.succeededFuture(leads.get(existing).lead());
+    }
     Lead stored = new Lead(ids.incrementAndGet(), lead.accountId(), lead.rotationId(), lead.sequence(),
         lead.ownerUserId(), lead.owner(), lead.fields(), lead.createdAt(), lead.createdBy(), lead.updatedAt(),
         lead.lastModifiedBy(), 1);
     List<LeadEvent> history = new CopyOnWriteArrayList<>();
     history.add(new LeadEvent(lead.createdAt(), LeadEvent.ASSIGNED, List.of(), List.of(owner), by));
     leads.put(stored.id(), new Entry(stored, List.of(owner), history));
+    leadByPick.put(lead.rotationId() + ":" + lead.sequence(), stored.id());
     return Future.succeededFuture(stored);
   }
 
@@ -138,34 +166,100 @@ public final class InMemoryLeadStore implements LeadStore {
 
   @Override
   public Future<Idempotency> claim(String accountId, String scope, String key, String requestHash,
-      Instant expiredBefore) {
-    String k = key(accountId, scope, key);
-    Instant at = keyTimes.get(k);
-    if (at != null && at.isBefore(expiredBefore)) {
-      keys.remove(k);
-    }
-    Idempotency existing = keys.putIfAbsent(k, new Idempotency(requestHash, null, null));
-    if (existing == null) {
-      keyTimes.put(k, clock.instant());
-    }
-    return Future.succeededFuture(existing);
+      Instant expiredBefore, String node, String token, Duration lease) {
+    Instant now = clock.instant();
+    Key k = keys.compute(key(accountId, scope, key), (id, old) -> {
+      if (old == null || old.createdAt().isBefore(expiredBefore)) {
+        return new Key(requestHash, null, null, node, token, now.plus(lease), null, now);
+      }
+      boolean free = old.status() == null && (old.leaseUntil() == null || old.leaseUntil().isBefore(now));
+      return free && old.requestHash().equals(requestHash) ? old.claimedBy(node, token, now.plus(lease)) : old;
+    });
+    return Future.succeededFuture(k.view(now));
   }
 
   @Override
-  public Future<Void> complete(String accountId, String scope, String key, int status, String body) {
-    keys.computeIfPresent(key(accountId, scope, key), (k, old) -> new Idempotency(old.requestHash(), status, body));
+  public Future<Void> renew(String accountId, String scope, String key, String token, Duration lease) {
+    keys.computeIfPresent(key(accountId, scope, key), (id, old) -> old.held(token)
+        ? old.claimedBy(old.node(), token, clock.instant().plus(lease)) : old);
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<Void> release(String accountId, String scope, String key) {
-    keys.remove(key(accountId, scope, key));
+  public Future<Boolean> recordPick(String accountId, String scope, String key, String token, RecordedPick pick) {
+    boolean[] held = {false};
+    keys.computeIfPresent(key(accountId, scope, key), (id, old) -> {
+      held[0] = old.held(token);
+      return held[0] ? new Key(old.requestHash(), null, null, old.node(), token, old.leaseUntil(), pick,
+          old.createdAt()) : old;
+    });
+    return Future.succeededFuture(held[0]);
+  }
+
+  @Override
+  public Future<Boolean> complete(String accountId, String scope, String key, String token, int status, String body) {
+    boolean[] held = {false};
+    keys.computeIfPresent(key(accountId, scope, key), (id, old) -> {
+      held[0] = old.held(token);
+      return held[0] ? new Key(old.requestHash(), status, body, null, null, null, old.pick(), old.createdAt()) : old;
+    });
+    return Future.succeededFuture(held[0]);
+  }
+
+  @Override
+  public Future<Void> release(String accountId, String scope, String key, String token) {
+    keys.computeIfPresent(key(accountId, scope, key), (id, old) -> !old.held(token) ? old
+        : old.pick() == null ? null : old.freed());
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Idempotency> lookup(String accountId, String scope, String key) {
-    return Future.succeededFuture(keys.get(key(accountId, scope, key)));
+    Key k = keys.get(key(accountId, scope, key));
+    return Future.succeededFuture(k == null ? null : k.view(clock.instant()));
+  }
+
+  @Override
+  public Future<Integer> abandonClaims(String node) {
+    int[] n = {0};
+    keys.replaceAll((id, k) -> {
+      if (k.status() == null && node.equals(k.node())) {
+        n[0]++;
+        return k.freed();
+      }
+      return k;
+    });
+    return Future.succeededFuture(n[0]);
+  }
+
+  @Override
+  public Future<Integer> purgeKeys(Instant before, int limit) {
+    int n = 0;
+    for (Map.Entry<String, Key> e : keys.entrySet()) {
+      if (n >= limit) {
+        break;
+      }
+      if (e.getValue().createdAt().isBefore(before) && keys.remove(e.getKey(), e.getValue())) {
+        n++;
+      }
+    }
+    return Future.succeededFuture(n);
+  }
+
+  @Override
+  public Future<Integer> purgeEvents(Instant before, int limit) {
+    int n = 0;
+    for (Entry e : leads.values()) {
+      for (LeadEvent event : e.history()) {
+        if (n >= limit) {
+          return Future.succeededFuture(n);
+        }
+        if (event.at().isBefore(before) && e.history().remove(event)) {
+          n++;
+        }
+      }
+    }
+    return Future.succeededFuture(n);
   }
 
   /** Leads stored so far (tests). */

@@ -149,6 +149,22 @@ public final class InMemoryStore implements Store {
         .collect(Collectors.groupingBy(Assignment::userId, TreeMap::new, Collectors.counting())));
   }
 
+  @Override
+  public Future<Integer> purgeAssignments(Instant before, int limit) {
+    int n = 0;
+    for (NavigableMap<Long, Assignment> rows : log.values()) {
+      for (Assignment a : rows.values()) {
+        if (n >= limit) {
+          return Future.succeededFuture(n);
+        }
+        if (a.pickedAt().isBefore(before) && rows.remove(a.sequence(), a)) {
+          n++;
+        }
+      }
+    }
+    return Future.succeededFuture(n);
+  }
+
   private java.util.stream.Stream<Assignment> picks(long rotationId, Instant from, Instant to) {
     return assignments(rotationId).stream()
         .filter(a -> (from == null || !a.pickedAt().isBefore(from)) && (to == null || a.pickedAt().isBefore(to)));

@@ -58,6 +58,9 @@ public interface Store {
   /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
   Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to);
 
+  /** Deletes up to {@code limit} picks of the log made before {@code before} (retention); the number deleted. */
+  Future<Integer> purgeAssignments(Instant before, int limit);
+
   // ---- users ------------------------------------------------------------------------------------------
 
   Future<User> createUser(String accountId, UserDraft draft, String actor);

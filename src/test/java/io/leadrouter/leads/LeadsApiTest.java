@@ -15,6 +15,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -93,6 +96,33 @@ class LeadsApiTest {
 
   private long leadCount() throws Exception {
     return await(api.get("/v1/leads")).bodyAsJsonObject().getLong("total");
+  }
+
+  private HttpResponse<Buffer> postRaw(String json, String key) throws Exception {
+    var req = api.as(null, null).request(HttpMethod.POST, "/v1/leads").putHeader("content-type", "application/json");
+    if (key != null) {
+      req.putHeader("Idempotency-Key", key);
+    }
+    return await(req.sendBuffer(Buffer.buffer(json)));
+  }
+
+  /** Runs SQL on the test database directly (JDBC, the test thread). */
+  private void sql(String statement) throws SQLException {
+    try (Connection c = Postgres.connectJdbc(uri); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  /**
+   * A real Postgres refusal of a lead insert, whatever the HTTP edge lets through: a trigger that raises
+   * for leads named Refused (an unexpected error) and Invalid (a data error, SQLSTATE 22023).
+   */
+  private void refuseSomeLeads() throws SQLException {
+    sql("CREATE FUNCTION refuse_lead() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF NEW.fields->>'firstName' = 'Refused' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+        + "IF NEW.fields->>'firstName' = 'Invalid' THEN RAISE EXCEPTION 'value refused by the test' USING ERRCODE = '22023'; END IF; "
+        + "RETURN NEW; END $$");
+    sql("CREATE TRIGGER refuse_lead BEFORE INSERT ON lead FOR EACH ROW EXECUTE PROCEDURE refuse_lead()");
   }
 
   @Test
@@ -230,5 +260,54 @@ class LeadsApiTest {
     assertThat(fresh.bodyAsJsonObject().getLong("sequence")).isEqualTo(2);
     assertThat(await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user").send())
         .bodyAsJsonObject().getLong("sequence")).as("no key: a plain pick").isEqualTo(3);
+  }
+
+  @Test
+  void aLeadTheStoreRefusesKeepsItsOnePickForTheRetriesWithTheSameKey() throws Exception {
+    refuseSomeLeads();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<Buffer> r = postLead(lead("Refused"), "refused-1");
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(503);
+      assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("Idempotency-Key");
+    }
+    assertThat(sequence()).as("picks made by five attempts with one key").isEqualTo(1);
+    assertThat(leadCount()).isZero();
+
+    sql("DROP TRIGGER refuse_lead ON lead");
+    HttpResponse<Buffer> stored = postLead(lead("Refused"), "refused-1");
+    assertThat(stored.statusCode()).as(stored.bodyAsString()).isEqualTo(201);
+    assertThat(stored.bodyAsJsonObject().getLong("sequence")).as("the pick the first attempt made").isEqualTo(1);
+    assertThat(postLead(lead("Refused"), "refused-1").bodyAsString()).isEqualTo(stored.bodyAsString());
+    assertThat(sequence()).isEqualTo(1);
+    assertThat(leadCount()).isEqualTo(1);
+  }
+
+  @Test
+  void valuesTheStoreCannotHoldAreBadRequestsThatPickNothing() throws Exception {
+    // NUL cannot be stored in Postgres text or jsonb; a lone surrogate has no UTF-8 form
+    String nul = "{\"current_token\":\"" + token + "\",\"firstName\":\"A\\u0000B\"}";
+    String surrogate = "{\"current_token\":\"" + token + "\",\"lastName\":\"\\ud800x\"}";
+    for (String body : List.of(nul, surrogate)) {
+      for (String key : new String[] {null, "bad-text"}) {
+        HttpResponse<Buffer> r = postRaw(body, key);
+        assertThat(r.statusCode()).as(body + " -> " + r.bodyAsString()).isEqualTo(400);
+      }
+    }
+    assertThat(sequence()).isZero();
+    assertThat(leadCount()).isZero();
+  }
+
+  @Test
+  void aDataErrorOfTheStoreIsABadRequestAndItsRetriesPickNoMore() throws Exception {
+    refuseSomeLeads();
+    HttpResponse<Buffer> first = postLead(lead("Invalid"), "invalid-1");
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(400);
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<Buffer> retry = postLead(lead("Invalid"), "invalid-1");
+      assertThat(retry.statusCode()).isEqualTo(400);
+      assertThat(retry.bodyAsString()).isEqualTo(first.bodyAsString());
+    }
+    assertThat(sequence()).as("only the first attempt picked").isEqualTo(1);
+    assertThat(leadCount()).isZero();
   }
 }

@@ -280,6 +280,11 @@ public final class PgStore implements Store {
     }));
   }
 
+  @Override
+  public Future<Integer> purgeAssignments(Instant before, int limit) {
+    return call(() -> run(pool, Sql.PURGE_ASSIGNMENTS, Tuple.of(time(before), limit)).map(RowSet::rowCount));
+  }
+
   // ---- users ------------------------------------------------------------------------------------------
 
   @Override

@@ -113,6 +113,10 @@ final class Sql {
   static final String COUNT_PICKS_BY_USER = "SELECT user_id, count(*) AS picks FROM assignment WHERE "
       + ASSIGNMENT_RANGE + " GROUP BY user_id ORDER BY user_id";
 
+  // a bounded batch, found through the BRIN index on picked_at; SKIP LOCKED so nodes purging together never wait
+  static final String PURGE_ASSIGNMENTS = "DELETE FROM assignment WHERE ctid = ANY(ARRAY(SELECT ctid FROM assignment "
+      + "WHERE picked_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED))";
+
   // ---- users ------------------------------------------------------------------------------------------
 
   private static final String USER_COLUMNS = "id, account_id, email, name, roles, active, created_at, updated_at,"

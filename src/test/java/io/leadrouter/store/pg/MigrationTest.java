@@ -34,8 +34,8 @@ class MigrationTest {
     MigrateResult result = Postgres.migrate(uri);
 
     assertThat(result.success).isTrue();
-    assertThat(result.migrationsExecuted).isEqualTo(2);
-    assertThat(result.targetSchemaVersion).isEqualTo("2");
+    assertThat(result.migrationsExecuted).isEqualTo(3);
+    assertThat(result.targetSchemaVersion).isEqualTo("3");
     assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         + " AND table_name <> 'flyway_schema_history' ORDER BY 1"))
         .containsExactly("app_user", "assignment", "group_token", "idempotency_key", "lead", "lead_event", "rotation",
@@ -54,9 +54,9 @@ class MigrationTest {
 
     assertThat(again.success).isTrue();
     assertThat(again.migrationsExecuted).isZero();
-    assertThat(again.initialSchemaVersion).isEqualTo("2");
+    assertThat(again.initialSchemaVersion).isEqualTo("3");
     assertThat(schema()).isEqualTo(before);
-    assertThat(strings("SELECT count(*)::text FROM flyway_schema_history")).containsExactly("2");
+    assertThat(strings("SELECT count(*)::text FROM flyway_schema_history")).containsExactly("3");
   }
 
   /** Every column and index definition of the public schema. */
