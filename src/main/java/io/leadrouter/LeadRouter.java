@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class LeadRouter {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeadRouter.class);
-  private static final long UNREGISTER_GRACE_MS = 1_000;
 
   private final Vertx vertx;
   private final Store store;
@@ -143,6 +142,19 @@ public final class LeadRouter {
         .map(up -> new JsonObject().put("status", full || !up ? "DOWN" : "UP").put("checks", checks));
   }
 
+  /** Undeploys in reverse order; one verticle failing to stop does not keep the others from stopping. */
+  private Future<Void> undeploy(List<String> ids, List<Throwable> failures) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
+        failures.add(e);
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
+  }
+
   public int httpPort() {
     return http.get(0).actualPort();
   }
@@ -157,24 +169,23 @@ public final class LeadRouter {
 
   /**
    * Stops HTTP and the event-bus API, then the owners (draining write-behind), in that order. A cluster
-   * member keeps its partitions until its Vert.x closes and leaves the cluster, after this.
+   * member hands its partitions over to the other members and leaves the cluster between the two, while its
+   * owners still serve whatever is routed to them, so that requests follow each partition to its new owner
+   * instead of finding it unserved.
    */
   public Future<Void> stop() {
-    Future<Void> chain = Future.succeededFuture();
     List<Throwable> failures = new ArrayList<>();
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
-      // one verticle failing to stop cleanly does not keep the next (the owners' drain) from running
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
-        failures.add(e);
+    Future<Void> chain = undeploy(deployments.subList(owners.size(), deployments.size()), failures);
+    if (cluster != null) {
+      chain = chain.compose(v -> cluster.handOver().recover(e -> {
+        LOG.warn("cluster: handing partitions over failed ({}); leaving as they are", e.toString());
         return Future.succeededFuture();
       }));
     }
-    chain = chain.compose(v -> failures.isEmpty() ? Future.succeededFuture() : Future.failedFuture(failures.get(0)));
+    chain = chain.compose(v -> undeploy(deployments.subList(0, owners.size()), failures))
+        .compose(v -> failures.isEmpty() ? Future.succeededFuture() : Future.failedFuture(failures.get(0)));
     if (cluster != null) {
-      // members still routing here learn of the unregistered partitions within milliseconds; until Vert.x
-      // closes they get "no handler" (and resend to the next owner) rather than silence (and a timeout)
-      chain = chain.compose(v -> vertx.timer(UNREGISTER_GRACE_MS)).<Void>mapEmpty().onComplete(v -> cluster.close());
+      chain = chain.onComplete(v -> cluster.close());
     }
     // a node started again on the same Vertx registers the codec anew
     return chain.onSuccess(v -> vertx.eventBus().unregisterCodec(RotationCodec.NAME));

@@ -109,7 +109,24 @@ public final class ClusterNode {
     }, false).timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  /** Stops following the partition table; leaving the cluster happens when Vert.x closes. */
+  /**
+   * Leaves the cluster gracefully while this member's owners still serve: Hazelcast first migrates every
+   * partition this member owns, with its replica entries, to the other members, one by one; as each one
+   * moves, the owners here let go of it and the requests for it follow to its new owner, so a member on its
+   * way out refuses nothing. Completes once this member has left (at most Hazelcast's graceful-shutdown wait).
+   */
+  public Future<Void> handOver() {
+    return vertx.executeBlocking(() -> {
+      long start = System.nanoTime();
+      int owned = watcher.ownedCount();
+      hazelcast.getLifecycleService().shutdown();
+      LOG.info("cluster: handed {} partitions over to the other members in {} ms and left", owned,
+          (System.nanoTime() - start) / 1_000_000);
+      return null;
+    }, false);
+  }
+
+  /** Stops following the partition table; leaving the cluster happens when Vert.x closes (or {@link #handOver}). */
   public void close() {
     watcher.close();
   }

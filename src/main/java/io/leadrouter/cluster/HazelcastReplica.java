@@ -3,6 +3,7 @@ package io.leadrouter.cluster;
 import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
@@ -165,6 +166,12 @@ final class HazelcastReplica implements Replica {
     }
     if (cause instanceof ReplicaException r) {
       return r;
+    }
+    if (cause instanceof HazelcastInstanceNotActiveException) {
+      // this member is leaving (or left) the cluster: nothing was written, and the rotation's partition is
+      // served by another member now, so the command goes there (the caller resends it)
+      return new ReplicaException(ReplicaException.Kind.FENCED, "this member has left the cluster; the rotation "
+          + "is served by another member", cause);
     }
     if (cause instanceof TimeoutException) {
       return new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "the replica did not answer within " + timeoutMs

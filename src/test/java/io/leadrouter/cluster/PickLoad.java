@@ -110,6 +110,12 @@ final class PickLoad {
         });
   }
 
+  /** Latency percentile {@code q} (0..1) over every request answered so far, in ms. */
+  long percentile(double q) {
+    long[] all = timings.stream().mapToLong(t -> t[1]).sorted().toArray();
+    return all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(q * all.length) - 1)];
+  }
+
   /** The longest a request sent between {@code from} and {@code to} (epoch millis) took to be answered. */
   long slowestSentBetween(long from, long to) {
     long slowest = 0;
