@@ -7,6 +7,7 @@ import io.leadrouter.owner.ServiceException;
 import io.leadrouter.store.StoreException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,8 @@ public final class HttpApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   public static final long MAX_BODY = 1024 * 1024;
   private static final String CALLER = "caller";
+  /** Headers whose values are stored or echoed (x-request-id goes into the assignment log). */
+  private static final String[] TEXT_HEADERS = {"x-account-id", "x-request-id", "idempotency-key"};
   /** How long a request with an Idempotency-Key waits for the first request with that key to finish. */
   private static final long IDEMPOTENT_WAIT_MS = 10_000;
 
@@ -69,6 +73,8 @@ public final class HttpApiVerticle extends VerticleBase {
     ReassignRoutes a = new ReassignRoutes(edge);
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
+    // first: the query and the headers every route may use must be storable text
+    router.route().handler(HttpApiVerticle::checkText);
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"UP\"}"));
@@ -153,6 +159,36 @@ public final class HttpApiVerticle extends VerticleBase {
           ctx.next();
         })
         .onFailure(ctx::fail);
+  }
+
+  /** Query parameters, and the headers handlers use as text, must be text the store can keep. */
+  private static void checkText(RoutingContext ctx) {
+    MultiMap query;
+    try {
+      query = ctx.queryParams();
+    } catch (RuntimeException e) {
+      ctx.fail(ApiException.invalid("query: malformed query string"));
+      return;
+    }
+    for (Map.Entry<String, String> p : query) {
+      if (Text.problem(p.getKey()) != null) {
+        ctx.fail(ApiException.invalid("query: a parameter name " + Text.problem(p.getKey())));
+        return;
+      }
+      String problem = Text.problem(p.getValue());
+      if (problem != null) {
+        ctx.fail(ApiException.invalid(p.getKey() + ": " + problem));
+        return;
+      }
+    }
+    for (String header : TEXT_HEADERS) {
+      String value = ctx.request().getHeader(header);
+      if (value != null && Text.problem(value) != null) {
+        ctx.fail(ApiException.invalid(header + ": " + Text.problem(value)));
+        return;
+      }
+    }
+    ctx.next();
   }
 
   static Caller caller(RoutingContext ctx) {
