@@ -41,7 +41,11 @@ public record Config(
     int clusterPort,
     String clusterDiscovery,
     String k8sServiceDns,
-    int clusterQuorum) {
+    int clusterQuorum,
+    int httpBodyBudgetBytes,
+    long httpHeaderTimeoutMs,
+    long httpBodyTimeoutMs,
+    int httpIdleSeconds) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = settings();
@@ -73,6 +77,10 @@ public record Config(
     s.put("cluster-discovery", new String[] {"tcp", "how members find each other: tcp (cluster-members) or kubernetes (k8s-service-dns)"});
     s.put("k8s-service-dns", new String[] {null, "DNS name of the headless Service listing the members (cluster-discovery=kubernetes)"});
     s.put("cluster-quorum", new String[] {"2", "fewest members a side of a split needs to keep handing out picks"});
+    s.put("http-body-budget-bytes", new String[] {"67108864", "request-body bytes this node holds at once; an upload that does not fit is refused with 503"});
+    s.put("http-header-timeout-ms", new String[] {"10000", "how long a new connection may take to send its first request's headers"});
+    s.put("http-body-timeout-ms", new String[] {"30000", "how long a request's body may take to arrive (408 after)"});
+    s.put("http-idle-seconds", new String[] {"60", "connections silent this long (idle keep-alive, stalled transfers) are closed"});
     return s;
   }
 
@@ -147,7 +155,11 @@ public record Config(
         p.integer("cluster-port", 1, 65535),
         p.oneOf("cluster-discovery", "tcp", "kubernetes"),
         values.get("k8s-service-dns"),
-        p.integer("cluster-quorum", 1, 1000));
+        p.integer("cluster-quorum", 1, 1000),
+        p.integer("http-body-budget-bytes", (int) (2 * 1024 * 1024), Integer.MAX_VALUE),
+        p.integer("http-header-timeout-ms", 100, 600_000),
+        p.integer("http-body-timeout-ms", 100, 3_600_000),
+        p.integer("http-idle-seconds", 1, 86_400));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }
@@ -326,6 +338,8 @@ public record Config(
     lines.add("store: " + store + (store.equals("postgres")
         ? (pgUri != null ? " at " + maskPassword(pgUri) + " (pool " + pgPoolSize + ")" : " embedded, data in " + dataDir)
         : " (nothing survives a restart)"));
+    lines.add("http limits: " + httpBodyBudgetBytes + " body bytes in flight, headers within " + httpHeaderTimeoutMs
+        + " ms, bodies within " + httpBodyTimeoutMs + " ms, connections closed after " + httpIdleSeconds + " s silent");
     lines.add("partitions: " + partitions + " over " + owners + " owner verticles; idle rotations leave memory after "
         + idleSeconds + " s");
     lines.add("write-behind: flush every " + flushIntervalMs + " ms, " + flushBatch + " rows per batch, buffer "
