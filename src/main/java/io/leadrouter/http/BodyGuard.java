@@ -9,14 +9,17 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Request bodies are read only once the request may have one: after authentication, within the route's size
  * limit and within the node's {@link BodyBudget}, and only for {@code http-body-timeout-ms}. Until then a body
- * stays unread in the socket ({@link #hold}); a request answered before its body was read (401, 404, 413, 503,
- * 408) has the rest of a small body skipped, and the connection of a large one closed, so a client cannot park
- * a megabyte per connection in the node's heap.
+ * stays unread in the socket ({@link #hold}). A request answered before its body was read (401, 404, 413, 503,
+ * 408) has the rest of its body read and dropped for a moment, so that a client which sends its whole body
+ * before reading gets the answer rather than a reset, and the connection can serve the next request; one that
+ * keeps sending past {@link #LINGER_BYTES} or {@link #LINGER_MS} is closed. Either way nothing is kept: a client
+ * cannot park a megabyte per connection in the node's heap.
  */
 final class BodyGuard {
 
-  /** An unread rest up to this size is read and dropped so that the connection can serve the next request. */
-  static final long DRAIN_MAX = 64 * 1024;
+  /** How long, and how much of, the unread rest of an answered request is read and dropped before closing. */
+  static final long LINGER_MS = 2_000;
+  static final long LINGER_BYTES = 2 * 1024 * 1024;
   private static final String LIMIT = "bodyLimit";
 
   private final Vertx vertx;
@@ -62,18 +65,28 @@ final class BodyGuard {
       return;
     }
     request.pause();
-    long declared = declaredLength(request);
     ctx.addEndHandler(done -> {
-      if (request.isEnded()) {
-        return;
-      }
-      if (declared >= 0 && declared <= DRAIN_MAX && ctx.response().ended()) {
-        request.handler(skipped -> { }).endHandler(null).resume();
-      } else {
-        request.connection().close();
+      if (!request.isEnded()) {
+        linger(request);
       }
     });
     ctx.next();
+  }
+
+  /** Reads and drops the rest of an answered request's body, closing the connection if it takes too long. */
+  private void linger(HttpServerRequest request) {
+    long timer = vertx.setTimer(LINGER_MS, id -> request.connection().close());
+    long[] dropped = {0};
+    request.exceptionHandler(gone -> vertx.cancelTimer(timer))
+        .endHandler(end -> vertx.cancelTimer(timer))
+        .handler(chunk -> {
+          dropped[0] += chunk.length();
+          if (dropped[0] > LINGER_BYTES) {
+            vertx.cancelTimer(timer);
+            request.connection().close();
+          }
+        })
+        .resume();
   }
 
   /**

@@ -111,7 +111,7 @@ public final class HttpApiVerticle extends VerticleBase {
     for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
       router.route(prefix).handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
     }
-    router.get("/v1/leads*").handler(this::authenticate);
+    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
     router.route("/api/*").handler(this::authenticateOrg).handler(bodies.admit(MAX_BODY, false)).handler(read);
     // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
     router.post("/v1/leads").handler(bodies.admit(MAX_LEAD_BODY, true)).handler(readBody(MAX_LEAD_BODY));
