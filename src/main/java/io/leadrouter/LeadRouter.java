@@ -4,6 +4,7 @@ import io.leadrouter.bus.EventBusApiVerticle;
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
 import io.leadrouter.http.HttpApiVerticle;
+import io.leadrouter.http.HttpLimits;
 import io.leadrouter.owner.OwnerSettings;
 import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
@@ -100,8 +101,9 @@ public final class LeadRouter {
         .compose(id -> {
           app.deployments.add(id);
           List<Future<String>> servers = new ArrayList<>();
+          HttpLimits limits = HttpLimits.of(config); // one body budget for the whole node
           for (int i = 0; i < config.httpInstances(); i++) {
-            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge);
+            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits);
             app.http.add(v);
             servers.add(vertx.deployVerticle(v));
           }

@@ -1,5 +1,6 @@
 package io.leadrouter;
 
+import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
@@ -143,6 +144,11 @@ public final class Main {
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       System.err.println("usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]"
           + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+      return 2;
+    }
+    if (ttl.getSeconds() > Authenticator.MAX_AHEAD_SECONDS) {
+      System.err.println("token: --ttl longer than " + Authenticator.MAX_AHEAD_SECONDS / 86_400
+          + " days; the service refuses such tokens");
       return 2;
     }
     if (accounts.isEmpty() || sub == null || sub.isBlank()) {

@@ -1,14 +1,17 @@
 package io.leadrouter.auth;
 
 import io.leadrouter.http.ApiException;
+import io.leadrouter.http.Text;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +22,9 @@ import java.util.Map;
 public final class Authenticator {
 
   private static final int CACHE_SIZE = 4096;
+  /** The furthest ahead a time claim may be: tokens are not minted for longer than this. */
+  public static final long MAX_AHEAD_SECONDS = 10L * 366 * 86_400;
+  private static final List<String> TIME_CLAIMS = List.of("exp", "iat", "nbf");
 
   private final JWTAuth jwt;
   /**
@@ -54,29 +60,72 @@ public final class Authenticator {
       verified.remove(token);
       return Future.failedFuture(new ApiException(401, "invalid or expired token"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    JsonObject payload = payload(token);
+    String refused = payload == null ? null : claimProblem(payload, System.currentTimeMillis() / 1000);
+    if (refused != null) {
+      return Future.failedFuture(new ApiException(401, "invalid token: " + refused));
+    }
+    Future<User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // the library throws for some malformed tokens instead of failing its future: still a bad token
+      checked = Future.failedFuture(e);
+    }
+    return checked
         .recover(e -> Future.failedFuture(new ApiException(401, "invalid or expired token")))
         .compose(user -> {
           JsonObject claims = user.principal();
-          verified.put(token, claims.copy().put("exp", expiry(token)));
+          // unreadable here but accepted by the library: treated as expired, so the next use verifies again
+          verified.put(token, claims.copy().put("exp", payload == null ? Long.valueOf(0L) : payload.getLong("exp")));
           return account(claims, accountHeader);
         });
   }
 
-  /** The {@code exp} claim of a token whose signature was verified, or null when it has none. */
-  private static Long expiry(String token) {
+  /** The claims of a token, not yet verified; null when unreadable (the library then refuses it). */
+  private static JsonObject payload(String token) {
     try {
-      String payload = token.split("\\.")[1];
-      return new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).getLong("exp");
+      String[] parts = token.split("\\.");
+      if (parts.length != 3) {
+        return null;
+      }
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      return 0L; // unreadable: treat as expired, so the next call verifies it again
+      return null;
     }
+  }
+
+  /**
+   * Why the time claims of a token cannot be honoured, or null. They must be whole numbers of seconds (the
+   * JWT library fails with a ClassCastException on a string or an object) and no later than
+   * {@link #MAX_AHEAD_SECONDS} from now: {@code exp: 1e300} is not a token that never expires.
+   */
+  static String claimProblem(JsonObject claims, long nowSeconds) {
+    for (String claim : TIME_CLAIMS) {
+      if (!claims.containsKey(claim)) {
+        continue;
+      }
+      Object v = claims.getValue(claim);
+      if (!(v instanceof Integer || v instanceof Long)) {
+        return "'" + claim + "' must be a whole number of seconds since 1970";
+      }
+      long seconds = ((Number) v).longValue();
+      if (seconds < 0 || seconds > nowSeconds + MAX_AHEAD_SECONDS) {
+        return "'" + claim + "' is out of range (0 .. now + " + MAX_AHEAD_SECONDS / 86_400 + " days)";
+      }
+    }
+    return null;
   }
 
   private static Future<Caller> account(JsonObject claims, String accountHeader) {
     Object sub = claims.getValue("sub");
     if (!(sub instanceof String subject) || subject.isBlank()) {
       return Future.failedFuture(new ApiException(401, "token has no 'sub' claim"));
+    }
+    // recorded as createdBy/updatedBy: text the store cannot keep would fail every write of this caller
+    String badSub = Text.problem(subject);
+    if (badSub != null) {
+      return Future.failedFuture(new ApiException(401, "invalid token: 'sub' " + badSub));
     }
     Object raw = claims.getValue("accounts");
     if (!(raw instanceof JsonArray accounts) || accounts.isEmpty()) {
@@ -89,10 +138,17 @@ public final class Authenticator {
         return Future.failedFuture(ApiException.invalid(
             "x-account-id: header required (the token grants more than one account)"));
       }
+      if (only.isBlank() || Text.problem(only) != null) {
+        return Future.failedFuture(new ApiException(401, "invalid token: its only account is not a usable id"));
+      }
       return Future.succeededFuture(new Caller(subject, only));
     }
     if (account.length() > 200) {
       return Future.failedFuture(ApiException.invalid("x-account-id: longer than 200 characters"));
+    }
+    String badAccount = Text.problem(account);
+    if (badAccount != null) {
+      return Future.failedFuture(ApiException.invalid("x-account-id: " + badAccount));
     }
     if (!all && !accounts.contains(account)) {
       return Future.failedFuture(new ApiException(403, "the token does not grant account " + account));

@@ -44,7 +44,11 @@ public record Config(
     int clusterQuorum,
     int idempotencyRetentionHours,
     int historyRetentionDays,
-    int purgeIntervalSeconds) {
+    int purgeIntervalSeconds,
+    int httpBodyBudgetBytes,
+    long httpHeaderTimeoutMs,
+    long httpBodyTimeoutMs,
+    int httpIdleSeconds) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = settings();
@@ -79,6 +83,10 @@ public record Config(
     s.put("idempotency-retention-hours", new String[] {"24", "how long an Idempotency-Key holds its response (1..8760)"});
     s.put("history-retention-days", new String[] {"90", "how long the assignment log and lead histories are kept; 0 keeps them forever"});
     s.put("purge-interval-seconds", new String[] {"600", "how often each node deletes expired keys and history past its retention"});
+    s.put("http-body-budget-bytes", new String[] {"67108864", "request-body bytes this node holds at once; an upload that does not fit is refused with 503"});
+    s.put("http-header-timeout-ms", new String[] {"10000", "how long a new connection may take to send its first request's headers"});
+    s.put("http-body-timeout-ms", new String[] {"30000", "how long a request's body may take to arrive (408 after)"});
+    s.put("http-idle-seconds", new String[] {"60", "connections silent this long (idle keep-alive, stalled transfers) are closed"});
     return s;
   }
 
@@ -156,7 +164,11 @@ public record Config(
         p.integer("cluster-quorum", 1, 1000),
         p.integer("idempotency-retention-hours", 1, 8760),
         p.integer("history-retention-days", 0, 36_500),
-        p.integer("purge-interval-seconds", 1, 86_400));
+        p.integer("purge-interval-seconds", 1, 86_400),
+        p.integer("http-body-budget-bytes", (int) (2 * 1024 * 1024), Integer.MAX_VALUE),
+        p.integer("http-header-timeout-ms", 100, 600_000),
+        p.integer("http-body-timeout-ms", 100, 3_600_000),
+        p.integer("http-idle-seconds", 1, 86_400));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }
@@ -335,6 +347,8 @@ public record Config(
     lines.add("store: " + store + (store.equals("postgres")
         ? (pgUri != null ? " at " + maskPassword(pgUri) + " (pool " + pgPoolSize + ")" : " embedded, data in " + dataDir)
         : " (nothing survives a restart)"));
+    lines.add("http limits: " + httpBodyBudgetBytes + " body bytes in flight, headers within " + httpHeaderTimeoutMs
+        + " ms, bodies within " + httpBodyTimeoutMs + " ms, connections closed after " + httpIdleSeconds + " s silent");
     lines.add("partitions: " + partitions + " over " + owners + " owner verticles; idle rotations leave memory after "
         + idleSeconds + " s");
     lines.add("write-behind: flush every " + flushIntervalMs + " ms, " + flushBatch + " rows per batch, buffer "

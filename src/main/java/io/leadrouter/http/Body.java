@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +47,7 @@ public final class Body {
     if (!(value instanceof JsonObject o)) {
       throw ApiException.invalid("body: must be a JSON object");
     }
+    Text.checkJson(o, "");
     return o;
   }
 
@@ -207,6 +210,29 @@ public final class Body {
       // fall through to the error below
     }
     throw ApiException.invalid(param + ": must be a positive integer, got '" + raw + "'");
+  }
+
+  /** The earliest and latest instants a query may name: what Postgres timestamps and date arithmetic hold. */
+  public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+  public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+  /** An optional ISO-8601 instant query parameter between years 1 and 9999, or null when absent. */
+  public static Instant instant(RoutingContext ctx, String param) {
+    String raw = ctx.request().getParam(param);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    Instant at;
+    try {
+      at = Instant.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw ApiException.invalid(param + ": must be an ISO-8601 instant like 2026-11-23T10:00:00Z, got '" + raw + "'");
+    }
+    if (at.isBefore(MIN_INSTANT) || at.isAfter(MAX_INSTANT)) {
+      throw ApiException.invalid(param + ": must be between " + MIN_INSTANT + " and " + MAX_INSTANT + ", got '"
+          + raw + "'");
+    }
+    return at;
   }
 
   /** An optional integer query parameter within [min, max]. */

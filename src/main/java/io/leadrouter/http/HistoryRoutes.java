@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -117,15 +116,7 @@ final class HistoryRoutes {
   }
 
   private static Instant instant(RoutingContext ctx, String param) {
-    String raw = ctx.request().getParam(param);
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw ApiException.invalid(param + ": must be an ISO-8601 instant like 2026-11-23T10:00:00Z, got '" + raw + "'");
-    }
+    return Body.instant(ctx, param);
   }
 
   private static void checkOrder(Instant from, Instant to) {

@@ -7,7 +7,10 @@ import io.leadrouter.owner.ServiceException;
 import io.leadrouter.store.StoreException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
@@ -19,6 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +35,11 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   public static final long MAX_BODY = 1024 * 1024;
+  /** The largest {@code POST /v1/leads} body: it is read before its sender is known, so kept small. */
+  public static final long MAX_LEAD_BODY = 128 * 1024;
   private static final String CALLER = "caller";
+  /** Headers whose values are stored or echoed (x-request-id goes into the assignment log). */
+  private static final String[] TEXT_HEADERS = {"x-account-id", "x-request-id", "idempotency-key"};
   /** How long a request with an Idempotency-Key waits for the first request with that key to finish. */
   private static final long IDEMPOTENT_WAIT_MS = 10_000;
 
@@ -38,21 +47,32 @@ public final class HttpApiVerticle extends VerticleBase {
   private final int port;
   private final JWTAuthOptions jwtOptions;
   private final Edge edge;
+  private final HttpLimits limits;
   private Authenticator authenticator;
   private HttpServer server;
 
-  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge) {
+  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits) {
     this.host = host;
     this.port = port;
     this.jwtOptions = jwtOptions;
     this.edge = edge;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(routes())
+    Router router = routes();
+    HeaderDeadline headers = new HeaderDeadline(vertx, limits.headerTimeoutMs());
+    // no h2c: while it sniffs for the HTTP/2 preface, a connection has no HttpConnection yet, so the header
+    // deadline could not close one that never sends a whole request line (nothing here speaks HTTP/2)
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false)
+            .setIdleTimeout(limits.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .connectionHandler(headers::opened)
+        .requestHandler(request -> {
+          headers.arrived(request.connection());
+          router.handle(request);
+        })
         .listen()
         .onSuccess(s -> server = s);
   }
@@ -63,12 +83,15 @@ public final class HttpApiVerticle extends VerticleBase {
 
   Router routes() {
     Router router = Router.router(vertx);
+    BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
     DirectoryRoutes d = new DirectoryRoutes(edge.store());
     LeadRoutes l = new LeadRoutes(vertx, edge, IDEMPOTENT_WAIT_MS);
     ReassignRoutes a = new ReassignRoutes(edge);
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
+    // first: hold any body until the caller is known, and the query and headers every route may use
+    router.route().handler(bodies::hold).handler(HttpApiVerticle::checkText);
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"UP\"}"));
@@ -81,13 +104,17 @@ public final class HttpApiVerticle extends VerticleBase {
     // the API's OpenAPI 3 document: public, like any API reference
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .sendFile("openapi.json"));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+    // a body is read only after its caller is authenticated, within the node's budget of bytes in flight
+    // (wrapped: vertx-web refuses a BodyHandler after other handlers on a route, as it could miss the body;
+    // here the body was paused by the first handler and is only resumed by the BodyHandler)
+    Handler<RoutingContext> read = readBody(MAX_BODY);
     for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
-      router.route(prefix).handler(this::authenticate);
+      router.route(prefix).handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
     }
-    // POST /v1/leads authenticates with the rotation's ingest token in its body instead
-    router.get("/v1/leads*").handler(this::authenticate);
-    router.route("/api/*").handler(this::authenticateOrg);
+    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
+    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.admit(MAX_BODY, false)).handler(read);
+    // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
+    router.post("/v1/leads").handler(bodies.admit(MAX_LEAD_BODY, true)).handler(readBody(MAX_LEAD_BODY));
 
     router.post("/lead-rotations").handler(r::create);
     router.get("/lead-rotations").handler(r::list);
@@ -155,6 +182,41 @@ public final class HttpApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  private static Handler<RoutingContext> readBody(long limit) {
+    BodyHandler read = BodyHandler.create(false).setBodyLimit(limit);
+    return read::handle;
+  }
+
+  /** Query parameters, and the headers handlers use as text, must be text the store can keep. */
+  private static void checkText(RoutingContext ctx) {
+    MultiMap query;
+    try {
+      query = ctx.queryParams();
+    } catch (RuntimeException e) {
+      ctx.fail(ApiException.invalid("query: malformed query string"));
+      return;
+    }
+    for (Map.Entry<String, String> p : query) {
+      if (Text.problem(p.getKey()) != null) {
+        ctx.fail(ApiException.invalid("query: a parameter name " + Text.problem(p.getKey())));
+        return;
+      }
+      String problem = Text.problem(p.getValue());
+      if (problem != null) {
+        ctx.fail(ApiException.invalid(p.getKey() + ": " + problem));
+        return;
+      }
+    }
+    for (String header : TEXT_HEADERS) {
+      String value = ctx.request().getHeader(header);
+      if (value != null && Text.problem(value) != null) {
+        ctx.fail(ApiException.invalid(header + ": " + Text.problem(value)));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
   static Caller caller(RoutingContext ctx) {
     return ctx.get(CALLER);
   }
@@ -172,6 +234,9 @@ public final class HttpApiVerticle extends VerticleBase {
   /** Maps any failure to a status and a message; stack traces go to the log only, for 500s. */
   static void renderFailure(RoutingContext ctx) {
     Throwable f = ctx.failure();
+    if (f instanceof HttpClosedException) {
+      return; // the client went away mid-request (or was cut off): nobody to answer
+    }
     int status;
     String message;
     if (f instanceof ApiException e) {
@@ -188,7 +253,7 @@ public final class HttpApiVerticle extends VerticleBase {
       message = "body: not valid JSON";
     } else if (f == null) {
       status = ctx.statusCode();
-      message = status == 413 ? "body: larger than " + MAX_BODY + " bytes (1 MiB)" : "request failed";
+      message = status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes" : "request failed";
     } else {
       status = 500;
       message = "internal error";

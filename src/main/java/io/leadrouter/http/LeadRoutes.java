@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -175,15 +174,7 @@ final class LeadRoutes {
   }
 
   static Instant instant(RoutingContext ctx, String param) {
-    String raw = ctx.request().getParam(param);
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw ApiException.invalid(param + ": must be an ISO-8601 instant like 2026-11-23T10:00:00Z, got '" + raw + "'");
-    }
+    return Body.instant(ctx, param);
   }
 
   // ---- ingest tokens (JWT) ----------------------------------------------------------------------------

@@ -79,10 +79,14 @@ final class ReassignRoutes {
     try {
       Object v = Json.decodeValue(ctx.body().buffer());
       if (v instanceof JsonObject o) {
+        Text.checkJson(o, "");
         return o;
       }
     } catch (DecodeException e) {
       throw new Refused("body: not valid JSON");
+    } catch (ApiException e) {
+      // text the store cannot keep: refused like any other field of a received request
+      throw new Refused(e.getMessage());
     }
     throw new Refused("body: must be a JSON object");
   }

@@ -101,6 +101,31 @@ class AuthMatrixTest {
   }
 
   @Test
+  void timeClaimsOfTheWrongTypeOrAbsurdValueAreUnauthorizedOnEveryRoute() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    String claims = "\"sub\":\"ops@example.com\",\"accounts\":[\"2311\"]";
+    // signed correctly, so only the claims themselves are wrong
+    String good = TestApp.signed("{" + claims + ",\"exp\":" + (now + 600) + "}");
+    assertThat(call(owner.as(good, "2311"), routes.get(1)).statusCode()).isEqualTo(200);
+    for (String bad : List.of(
+        "\"exp\":\"" + (now + 600) + "\"",
+        "\"exp\":{\"at\":" + (now + 600) + "}",
+        "\"exp\":[" + (now + 600) + "]",
+        "\"exp\":1e300",
+        "\"exp\":" + (now + 600) + ".5",
+        "\"exp\":99999999999999999999999",
+        "\"exp\":" + (now + 20L * 366 * 86_400),
+        "\"exp\":null",
+        "\"exp\":" + (now + 600) + ",\"iat\":\"yesterday\"",
+        "\"exp\":" + (now + 600) + ",\"iat\":{}",
+        "\"exp\":" + (now + 600) + ",\"nbf\":\"" + now + "\"",
+        "\"exp\":" + (now + 600) + ",\"nbf\":{\"n\":1}",
+        "\"exp\":" + (now + 600) + ",\"nbf\":-5")) {
+      expect(owner.as(TestApp.signed("{" + claims + "," + bad + "}"), "2311"), 401, "unauthorized", bad);
+    }
+  }
+
+  @Test
   void aTokenStopsWorkingWhenItExpiresEvenAfterUse() throws Exception {
     long exp = System.currentTimeMillis() / 1000 + 2;
     String shortLived = TestApp.token(vertx, TestApp.SECRET, TestApp.claims("ops@example.com", "2311").put("exp", exp),

@@ -15,9 +15,14 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** A whole node in this JVM on a free port, with an HS256 secret tests can mint tokens with. */
 public final class TestApp {
@@ -68,6 +73,23 @@ public final class TestApp {
     JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     return auth.generateToken(claims, options.setAlgorithm("HS256"));
+  }
+
+  /**
+   * An HS256 token with {@link #SECRET} over exactly this payload text: claims of any JSON type and escapes
+   * (a string {@code exp}, an escaped lone surrogate), which the JWT library would not mint.
+   */
+  public static String signed(String payload) {
+    try {
+      Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+      String head = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+          + "." + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return head + "." + b64.encodeToString(mac.doFinal(head.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static JsonObject claims(String sub, String... accounts) {
