@@ -19,6 +19,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -71,14 +72,16 @@ public final class PgLeadStore implements LeadStore {
 
   private final Pool pool;
   private final Clock clock;
+  private final Duration timeout;
 
-  public PgLeadStore(Pool pool, Clock clock) {
+  public PgLeadStore(Pool pool, Clock clock, Duration timeout) {
     this.pool = pool;
     this.clock = clock;
+    this.timeout = timeout;
   }
 
-  private static <T> Future<T> call(Supplier<Future<T>> op) {
-    return PgStore.call(op);
+  private <T> Future<T> call(Supplier<Future<T>> op) {
+    return PgStore.call(timeout, op);
   }
 
   private static Future<RowSet<Row>> run(SqlClient client, String sql, Tuple args) {
