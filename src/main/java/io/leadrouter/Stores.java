@@ -35,7 +35,8 @@ final class Stores {
    * answer gets the store's 503 (which says why) before its own time is up.
    */
   static Postgres.Settings settings(Config config) {
-    return new Postgres.Settings(config.pgPoolSize(), Duration.ofMillis(config.requestTimeoutMs() * 4 / 5));
+    return new Postgres.Settings(config.pgPoolSize(), Duration.ofMillis(config.requestTimeoutMs() * 4 / 5),
+        config.pgCaFile());
   }
 
   /** Stops the embedded Postgres, if one was started; called last, after the write-behind drained. */

@@ -3,13 +3,20 @@ package io.leadrouter.store.pg;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.ConnectException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,6 +26,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -26,8 +34,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up of the Postgres store: migrates the schema with Flyway (blocking JDBC, so on a worker thread),
- * then builds the reactive pool. URIs are {@code postgresql://user:password@host:port/database}; the
- * {@code jdbc:postgresql://...} form is accepted too.
+ * then builds the reactive pool and makes one round trip on it. URIs are
+ * {@code postgresql://user:password@host:port/database}; the {@code jdbc:postgresql://...} form is accepted
+ * too.
+ *
+ * <p>TLS follows the uri's {@code sslmode}, the same for Flyway's JDBC connection and the reactive pool:
+ * {@code disable} (the default), {@code allow}/{@code prefer}/{@code require} (encrypted when the server
+ * offers it / always, the server's certificate not checked), {@code verify-ca} (its certificate must chain to
+ * the CA file of {@link Settings#caFile()}) and {@code verify-full} (also naming the uri's host).
  */
 public final class Postgres {
 
@@ -43,6 +57,7 @@ public final class Postgres {
 
   private static final Pattern URI_PASSWORD = Pattern.compile("(://[^:/@?]*:)[^@/?]*@");
   private static final Pattern PARAM_PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
+  private static final Pattern TLS_MESSAGE = Pattern.compile("(?i)hostname .* could not be verified|\\bSSL\\b");
 
   private Postgres() {}
 
@@ -53,8 +68,14 @@ public final class Postgres {
    * @param timeout the longest a store call may take, all included (waiting for a pooled connection,
    *     connecting, TLS, the statements); also how long a connection may go without a byte either way while
    *     in use, and how long the server keeps a transaction the client has gone silent in
+   * @param caFile PEM file of the CA certificate(s) the server's must chain to, needed by sslmode verify-ca
+   *     and verify-full; null otherwise
    */
-  public record Settings(int poolSize, Duration timeout) {
+  public record Settings(int poolSize, Duration timeout, Path caFile) {
+    public Settings(int poolSize, Duration timeout) {
+      this(poolSize, timeout, null);
+    }
+
     public static Settings of(int poolSize) {
       return new Settings(poolSize, DEFAULT_TIMEOUT);
     }
@@ -69,15 +90,23 @@ public final class Postgres {
   public static Future<PgStore> open(Vertx vertx, String pgUri, Settings settings) {
     PgConnectOptions options;
     try {
-      options = connectOptions(pgUri);
+      options = connectOptions(pgUri, settings.caFile());
+    } catch (StoreException e) {
+      return Future.failedFuture(e);
     } catch (RuntimeException e) {
       return Future.failedFuture(new StoreException(StoreException.Kind.INVALID,
           "postgres uri: not a postgresql:// uri (" + maskPassword(pgUri) + ")"));
     }
-    LOG.info("store: postgres at {} (pool of {}, store calls bounded to {} ms)", maskPassword(pgUri),
-        settings.poolSize(), settings.timeout().toMillis());
+    LOG.info("store: postgres at {} (pool of {}, sslmode {}, store calls bounded to {} ms)", maskPassword(pgUri),
+        settings.poolSize(), sslMode(options), settings.timeout().toMillis());
     return vertx.executeBlocking(() -> migrate(options))
-        .map(result -> new PgStore(pool(vertx, options, settings), Clock.systemUTC(), settings.timeout()));
+        .compose(result -> {
+          PgStore store = new PgStore(pool(vertx, options, settings), Clock.systemUTC(), settings.timeout());
+          // the pool connects lazily: a TLS setting it cannot use would otherwise fail every later call
+          return store.ping()
+              .recover(e -> store.close().transform(v -> Future.failedFuture(startFailure(options, e))))
+              .map(store);
+        });
   }
 
   /** Applies pending migrations; blocking (JDBC), never call it on an event loop. */
@@ -96,6 +125,9 @@ public final class Postgres {
           ? result.initialSchemaVersion : result.targetSchemaVersion, result.migrationsExecuted);
       return result;
     } catch (RuntimeException e) {
+      if (tlsFailure(e)) {
+        throw startFailure(options, e);
+      }
       if (unreachable(e)) {
         throw new StoreException(StoreException.Kind.UNAVAILABLE, "postgres unavailable at "
             + options.getHost() + ":" + options.getPort() + ": " + rootMessage(e), e);
@@ -106,7 +138,12 @@ public final class Postgres {
 
   /** A reactive pool; it connects lazily, so building it never fails on an unreachable database. */
   public static Pool pool(Vertx vertx, String pgUri, int poolSize, Duration timeout) {
-    return pool(vertx, connectOptions(pgUri), new Settings(poolSize, timeout));
+    return pool(vertx, pgUri, new Settings(poolSize, timeout));
+  }
+
+  /** A reactive pool as the store's (TLS included); it connects lazily. */
+  public static Pool pool(Vertx vertx, String pgUri, Settings settings) {
+    return pool(vertx, connectOptions(pgUri, settings.caFile()), settings);
   }
 
   /**
@@ -167,16 +204,83 @@ public final class Postgres {
   }
 
   static PgConnectOptions connectOptions(String uri) {
-    String u = uri.startsWith("jdbc:") ? uri.substring("jdbc:".length()) : uri;
-    return PgConnectOptions.fromUri(u).setCachePreparedStatements(true);
+    return connectOptions(uri, null);
   }
 
+  /** The uri's options with TLS set up for its sslmode (the client leaves that to the caller). */
+  static PgConnectOptions connectOptions(String uri, Path caFile) {
+    String u = uri.startsWith("jdbc:") ? uri.substring("jdbc:".length()) : uri;
+    PgConnectOptions options = PgConnectOptions.fromUri(u).setCachePreparedStatements(true);
+    SslMode mode = options.getSslMode() == null ? SslMode.DISABLE : options.getSslMode();
+    switch (mode) {
+      case DISABLE -> { }
+      case ALLOW, PREFER, REQUIRE -> options.setSslOptions(new ClientSSLOptions().setTrustAll(true)
+          .setHostnameVerificationAlgorithm(""));
+      case VERIFY_CA, VERIFY_FULL -> {
+        if (caFile == null) {
+          throw new StoreException(StoreException.Kind.INVALID, "pg-ca-file (LEADROUTER_PG_CA_FILE): needed with "
+              + "sslmode=" + sslMode(options) + " in pg-uri: the CA certificate (PEM) the server's must chain to");
+        }
+        if (!Files.isReadable(caFile)) {
+          throw new StoreException(StoreException.Kind.INVALID, "pg-ca-file (LEADROUTER_PG_CA_FILE): cannot read "
+              + caFile);
+        }
+        options.setSslOptions(new ClientSSLOptions()
+            .setTrustOptions(new PemTrustOptions().addCertPath(caFile.toAbsolutePath().toString()))
+            .setHostnameVerificationAlgorithm(mode == SslMode.VERIFY_FULL ? "HTTPS" : ""));
+      }
+      default -> throw new StoreException(StoreException.Kind.INVALID, "pg-uri: unknown sslmode " + mode);
+    }
+    return options;
+  }
+
+  /** The sslmode as written in uris: disable, require, verify-ca, verify-full, ... */
+  private static String sslMode(PgConnectOptions options) {
+    return (options.getSslMode() == null ? SslMode.DISABLE : options.getSslMode()).name().toLowerCase(Locale.ROOT)
+        .replace('_', '-');
+  }
+
+  /** Flyway's connection: the same server, database and TLS checks as the reactive pool. */
   private static String jdbcUrl(PgConnectOptions options) {
-    // the JDBC names of the modes: verify-ca, verify-full, ...
-    String sslMode = options.getSslMode() == null ? SslMode.DISABLE.name()
-        : options.getSslMode().name().toLowerCase(Locale.ROOT).replace('_', '-');
-    return "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
-        + "?sslmode=" + sslMode.toLowerCase(Locale.ROOT);
+    StringBuilder url = new StringBuilder("jdbc:postgresql://").append(options.getHost()).append(':')
+        .append(options.getPort()).append('/').append(options.getDatabase()).append("?sslmode=")
+        .append(sslMode(options));
+    ClientSSLOptions ssl = options.getSslOptions();
+    if (ssl != null && ssl.getTrustOptions() instanceof PemTrustOptions pem && !pem.getCertPaths().isEmpty()) {
+      url.append("&sslrootcert=").append(URLEncoder.encode(pem.getCertPaths().get(0), StandardCharsets.UTF_8));
+    }
+    return url.toString();
+  }
+
+  /**
+   * Whether a connection failed over TLS: the handshake (untrusted certificate), the JDBC driver's own
+   * host-name check ("The hostname ... could not be verified") or a server without TLS ("does not support SSL").
+   */
+  private static boolean tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException || t instanceof CertificateException || t instanceof SQLException
+          && t.getMessage() != null && TLS_MESSAGE.matcher(t.getMessage()).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A start-up failure in one line: TLS problems (an untrusted or misnamed certificate, a server without
+   * TLS) are configuration errors, anything else is the store being unavailable.
+   */
+  private static StoreException startFailure(PgConnectOptions options, Throwable e) {
+    if (e instanceof StoreException s && !tlsFailure(e)) {
+      return s;
+    }
+    String where = options.getHost() + ":" + options.getPort();
+    if (tlsFailure(e)) {
+      return new StoreException(StoreException.Kind.INVALID, "postgres at " + where + ": TLS with sslmode="
+          + sslMode(options) + " failed (check pg-ca-file and the server's certificate): " + rootMessage(e), e);
+    }
+    return new StoreException(StoreException.Kind.UNAVAILABLE, "postgres unavailable at " + where + ": "
+        + rootMessage(e), e);
   }
 
   private static boolean unreachable(Throwable e) {
