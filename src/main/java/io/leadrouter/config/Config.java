@@ -59,7 +59,7 @@ public record Config(
     s.put("store", new String[] {"postgres", "postgres (embedded unless pg-uri is set) or memory (throwaway)"});
     s.put("pg-uri", new String[] {null, "postgresql://user:pass@host:5432/db of an external Postgres"});
     s.put("pg-pool-size", new String[] {"8", "Postgres connections"});
-    s.put("pg-ca-file", new String[] {null, "PEM file of the CA certificate Postgres' must chain to (sslmode=verify-ca or verify-full in pg-uri)"});
+    s.put("pg-ca-file", new String[] {null, "PEM file of the CA certificate that Postgres' certificate must chain to (sslmode=verify-ca or verify-full in pg-uri)"});
     s.put("data-dir", new String[] {"./data", "directory of the embedded Postgres and the dev-mode secret"});
     s.put("partitions", new String[] {"271", "partitions rotations are spread over"});
     s.put("owners", new String[] {String.valueOf(cores), "partition owner verticles in this process"});
