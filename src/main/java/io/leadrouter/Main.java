@@ -9,6 +9,7 @@ import io.leadrouter.owner.Partitioner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.leadrouter.store.Store;
+import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -95,6 +96,10 @@ public final class Main {
           : LeadRouter.start(cluster, config, opened.get(), jwt, nodeName(config), new Metrics(registry)))
           .await(2, TimeUnit.MINUTES));
       LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), running.get().httpPort());
+    } catch (StoreException e) {
+      // a setting or an unreachable store: the message says which; a stack trace would bury it
+      LOG.error("start-up failed: {}", e.getMessage());
+      System.exit(1);
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage(), e);
       System.exit(1);

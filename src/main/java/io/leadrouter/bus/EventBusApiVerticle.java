@@ -6,9 +6,11 @@ import io.leadrouter.http.Edge;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import io.leadrouter.http.Views;
+import io.leadrouter.owner.Messages;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
 import io.leadrouter.store.Store;
+import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -92,6 +94,9 @@ public final class EventBusApiVerticle extends VerticleBase {
             message.fail(a.status(), a.getMessage());
           } else if (e instanceof ServiceException s) {
             message.fail(s.status(), s.getMessage());
+          } else if (e instanceof StoreException s) {
+            // the edge's own store calls (the rotation's team): the same statuses as HTTP, 503 in an outage
+            message.fail(Messages.status(s.kind()), s.getMessage());
           } else {
             LOG.error("event-bus API: unexpected failure", e);
             message.fail(500, "internal error");

@@ -27,6 +27,7 @@ public record Config(
     String store,
     String pgUri,
     int pgPoolSize,
+    Path pgCaFile,
     Path dataDir,
     int partitions,
     int owners,
@@ -65,6 +66,7 @@ public record Config(
     s.put("store", new String[] {"postgres", "postgres (embedded unless pg-uri is set) or memory (throwaway)"});
     s.put("pg-uri", new String[] {null, "postgresql://user:pass@host:5432/db of an external Postgres"});
     s.put("pg-pool-size", new String[] {"8", "Postgres connections"});
+    s.put("pg-ca-file", new String[] {null, "PEM file of the CA certificate that Postgres' certificate must chain to (sslmode=verify-ca or verify-full in pg-uri)"});
     s.put("data-dir", new String[] {"./data", "directory of the embedded Postgres and the dev-mode secret"});
     s.put("partitions", new String[] {"271", "partitions rotations are spread over"});
     s.put("owners", new String[] {String.valueOf(cores), "partition owner verticles in this process"});
@@ -147,6 +149,7 @@ public record Config(
         p.oneOf("store", "postgres", "memory"),
         values.get("pg-uri"),
         p.integer("pg-pool-size", 1, 200),
+        p.path("pg-ca-file"),
         Path.of(p.string("data-dir")),
         p.integer("partitions", 1, 10_000),
         p.integer("owners", 1, 256),
@@ -321,6 +324,15 @@ public record Config(
       return v;
     }
 
+    /** A readable file, or null when not set. */
+    Path path(String k) {
+      List<Path> paths = paths(k);
+      if (paths.size() > 1) {
+        problems.add(where(k) + ": one file, not a list");
+      }
+      return paths.isEmpty() ? null : paths.get(0);
+    }
+
     List<Path> paths(String k) {
       String v = values.get(k);
       List<Path> out = new ArrayList<>();
@@ -345,7 +357,8 @@ public record Config(
     lines.add("auth: " + (jwtSecret != null ? "HS256 secret (" + jwtSecret.length() + " characters)"
         : !jwtPublicKeys.isEmpty() ? jwtAlgorithm + " public keys " + jwtPublicKeys : "DEV MODE (generated secret)"));
     lines.add("store: " + store + (store.equals("postgres")
-        ? (pgUri != null ? " at " + maskPassword(pgUri) + " (pool " + pgPoolSize + ")" : " embedded, data in " + dataDir)
+        ? (pgUri != null ? " at " + maskPassword(pgUri) + " (pool " + pgPoolSize
+            + (pgCaFile != null ? ", CA " + pgCaFile : "") + ")" : " embedded, data in " + dataDir)
         : " (nothing survives a restart)"));
     lines.add("http limits: " + httpBodyBudgetBytes + " body bytes in flight, headers within " + httpHeaderTimeoutMs
         + " ms, bodies within " + httpBodyTimeoutMs + " ms, connections closed after " + httpIdleSeconds + " s silent");

@@ -61,4 +61,13 @@ class ConfigTest {
         .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
             .singleElement().asString().contains("jwt-public-keys").contains("/nonexistent/key.pem"));
   }
+
+  @Test
+  void thePostgresCaFileMustBeReadable(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> Config.load(Map.of("LEADROUTER_PG_CA_FILE", "/nonexistent/ca.pem"), List.of()))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+            .singleElement().asString().contains("pg-ca-file").contains("/nonexistent/ca.pem"));
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    assertThat(Config.load(Map.of(), List.of("--pg-ca-file", ca.toString())).pgCaFile()).isEqualTo(ca);
+  }
 }

@@ -101,14 +101,16 @@ public final class PgLeadStore implements LeadStore {
 
   private final Pool pool;
   private final Clock clock;
+  private final Duration timeout;
 
-  public PgLeadStore(Pool pool, Clock clock) {
+  public PgLeadStore(Pool pool, Clock clock, Duration timeout) {
     this.pool = pool;
     this.clock = clock;
+    this.timeout = timeout;
   }
 
-  private static <T> Future<T> call(Supplier<Future<T>> op) {
-    return PgStore.call(op);
+  private <T> Future<T> call(Supplier<Future<T>> op) {
+    return PgStore.call(timeout, op);
   }
 
   private static Future<RowSet<Row>> run(SqlClient client, String sql, Tuple args) {

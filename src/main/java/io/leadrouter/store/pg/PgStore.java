@@ -28,6 +28,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -64,6 +66,7 @@ public final class PgStore implements Store {
 
   private final Pool pool;
   private final Clock clock;
+  private final Duration timeout;
   private final PgLeadStore leads;
   private final AtomicLong statements = new AtomicLong();
   private final AtomicLong progressWrites = new AtomicLong();
@@ -74,9 +77,15 @@ public final class PgStore implements Store {
   }
 
   public PgStore(Pool pool, Clock clock) {
+    this(pool, clock, Postgres.DEFAULT_TIMEOUT);
+  }
+
+  /** {@code timeout} bounds every call: one that takes longer fails UNAVAILABLE (see {@link #call}). */
+  public PgStore(Pool pool, Clock clock, Duration timeout) {
     this.pool = pool;
     this.clock = clock;
-    this.leads = new PgLeadStore(pool, clock);
+    this.timeout = timeout;
+    this.leads = new PgLeadStore(pool, clock, timeout);
   }
 
   /** SQL statements sent so far (BEGIN/COMMIT not counted): a flush costs at most two. */
@@ -537,6 +546,12 @@ public final class PgStore implements Store {
         })));
   }
 
+  /** One round trip on a pooled connection, bounded like every call: readiness reports the store DOWN otherwise. */
+  @Override
+  public Future<Void> ping() {
+    return call(() -> pool.query("SELECT 1").execute().mapEmpty());
+  }
+
   @Override
   public Future<Void> close() {
     return pool.close();
@@ -549,15 +564,29 @@ public final class PgStore implements Store {
     return client.preparedQuery(sql).execute(args);
   }
 
-  /** Runs a store operation, turning connection-level failures (also thrown ones) into UNAVAILABLE. */
-  static <T> Future<T> call(Supplier<Future<T>> op) {
+  private <T> Future<T> call(Supplier<Future<T>> op) {
+    return call(timeout, op);
+  }
+
+  /**
+   * Runs a store operation, turning connection-level failures (also thrown ones) into UNAVAILABLE, and so
+   * does an operation that has not completed within {@code timeout}: a database behind a network that
+   * drops packets silently never answers. The connection such a call holds is closed by the pool's idle
+   * timeout (see {@link Postgres}), not reused; a write that timed out may still have committed, as with
+   * any lost answer.
+   */
+  static <T> Future<T> call(Duration timeout, Supplier<Future<T>> op) {
     Future<T> f;
     try {
       f = op.get();
     } catch (RuntimeException e) {
       return Future.failedFuture(translate(e));
     }
-    return f.recover(e -> Future.failedFuture(translate(e)));
+    return f.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(
+        e instanceof TimeoutException
+            ? new StoreException(Kind.UNAVAILABLE, "postgres unavailable: no answer within " + timeout.toMillis()
+                + " ms", e)
+            : translate(e)));
   }
 
   /**

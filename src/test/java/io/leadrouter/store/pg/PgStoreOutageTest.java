@@ -8,6 +8,7 @@ import io.leadrouter.store.StoreException;
 import io.leadrouter.store.StoreException.Kind;
 import io.leadrouter.store.UserDraft;
 import io.leadrouter.store.WriteBatch;
+import io.leadrouter.testing.TcpProxy;
 import io.leadrouter.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,6 +74,52 @@ class PgStoreOutageTest {
           TestPostgres.dropDatabase(uri);
           ctx.completing().handle(ar.mapEmpty());
         });
+  }
+
+  /**
+   * A network that drops packets silently (no reset, no close): every call, a write, a read, a flush and
+   * the readiness ping, fails UNAVAILABLE within the store's timeout instead of hanging, and the store works
+   * again once the network does.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void callsOnABlackholedDatabaseFailUnavailableWithinTheTimeout(Vertx vertx) throws Exception {
+    String uri = TestPostgres.freshDatabaseUri();
+    TcpProxy proxy = TcpProxy.forPostgres(vertx, uri).await(10, TimeUnit.SECONDS);
+    Duration timeout = Duration.ofSeconds(1);
+    PgStore store = Postgres.open(vertx, proxy.via(uri), new Postgres.Settings(2, timeout)).await(60, TimeUnit.SECONDS);
+    try {
+      long id = store.createRotation(new NewRotation("acct", "R", Status.ACTIVE, null, List.of(), "admin"))
+          .await(10, TimeUnit.SECONDS).id();
+      store.ping().await(10, TimeUnit.SECONDS);
+
+      proxy.blackhole();
+
+      // the pool's two connections hang first, then new connections hang in their start-up handshake
+      List<Future<?>> calls = List.of(
+          store.loadRotation(id),
+          store.createRotation(new NewRotation("acct", "S", Status.ACTIVE, null, List.of(), "admin")),
+          store.flush(new WriteBatch(List.of(new WriteBatch.Progress(id, 0, 1)), List.of())),
+          store.ping());
+      for (Future<?> call : calls) {
+        long started = System.nanoTime();
+        unavailable(call).await(30, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.plusSeconds(2));
+      }
+      long started = System.nanoTime();
+      unavailable(store.listUsers("acct", 10, 0)).await(30, TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a call made during the blackhole")
+          .isLessThan(timeout.plusSeconds(2));
+
+      proxy.resume();
+
+      assertThat(store.loadRotation(id).await(10, TimeUnit.SECONDS).state().name()).isEqualTo("R");
+      store.ping().await(10, TimeUnit.SECONDS);
+    } finally {
+      store.close().await(10, TimeUnit.SECONDS);
+      proxy.close();
+      TestPostgres.dropDatabase(uri);
+    }
   }
 
   @Test
