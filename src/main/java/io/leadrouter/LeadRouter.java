@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class LeadRouter {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeadRouter.class);
+  /**
+   * After leaving the cluster, how long this member's event bus still answers: a member that had not yet
+   * learnt of the departure gets "moved" (and resends to the new owner) rather than silence (and a timeout).
+   */
+  private static final long LEAVE_GRACE_MS = 1_000;
 
   private final Vertx vertx;
   private final Store store;
@@ -182,7 +187,7 @@ public final class LeadRouter {
       chain = chain.compose(v -> cluster.handOver().recover(e -> {
         LOG.warn("cluster: handing partitions over failed ({}); leaving as they are", e.toString());
         return Future.succeededFuture();
-      }));
+      })).compose(v -> vertx.timer(LEAVE_GRACE_MS)).mapEmpty();
     }
     chain = chain.compose(v -> undeploy(deployments.subList(0, owners.size()), failures))
         .compose(v -> failures.isEmpty() ? Future.succeededFuture() : Future.failedFuture(failures.get(0)));

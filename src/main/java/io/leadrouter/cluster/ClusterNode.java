@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  /** Where a member announces its graceful leave to the others (the body: its Hazelcast member id). */
+  private static final String LEAVING_ADDRESS = "leadrouter.cluster.leaving";
+  /** How long the announcement has to reach the others before the partitions start moving. */
+  private static final long ANNOUNCE_MS = 100;
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -45,6 +49,8 @@ public final class ClusterNode {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.build(config));
     return builder.withClusterManager(manager).buildClustered().compose(vertx -> {
       ClusterNode node = new ClusterNode(vertx, manager.getHazelcastInstance(), config);
+      vertx.eventBus().<String>consumer(LEAVING_ADDRESS,
+          m -> node.replica.leavingGracefully(java.util.UUID.fromString(m.body())));
       // reading the partition table the first time may wait for the master to assign partitions
       return vertx.executeBlocking(() -> {
         node.watcher.start(manager);
@@ -116,14 +122,17 @@ public final class ClusterNode {
    * way out refuses nothing. Completes once this member has left (at most Hazelcast's graceful-shutdown wait).
    */
   public Future<Void> handOver() {
-    return vertx.executeBlocking(() -> {
+    // the others learn first that this member leaves on purpose: a write they make while it leaves is
+    // still confirmed (see HazelcastReplica), since it takes no replica along
+    vertx.eventBus().publish(LEAVING_ADDRESS, hazelcast.getCluster().getLocalMember().getUuid().toString());
+    return vertx.timer(ANNOUNCE_MS).compose(t -> vertx.executeBlocking(() -> {
       long start = System.nanoTime();
       int owned = watcher.ownedCount();
       hazelcast.getLifecycleService().shutdown();
       LOG.info("cluster: handed {} partitions over to the other members in {} ms and left", owned,
           (System.nanoTime() - start) / 1_000_000);
       return null;
-    }, false);
+    }, false));
   }
 
   /** Stops following the partition table; leaving the cluster happens when Vert.x closes (or {@link #handOver}). */

@@ -15,6 +15,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -50,6 +54,14 @@ final class HazelcastReplica implements Replica {
   private final long timeoutMs;
   private final HazelcastInstance hazelcast;
   private volatile SplitBrainProtection protection;
+  /** Members that announced a graceful leave (the latest ones). */
+  private final Set<UUID> leavingGracefully = Collections.newSetFromMap(Collections.synchronizedMap(
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+          return size() > 256;
+        }
+      }));
 
   HazelcastReplica(Vertx vertx, HazelcastInstance hazelcast, Partitioner partitioner, int quorum, long timeoutMs) {
     this.vertx = vertx;
@@ -121,10 +133,30 @@ final class HazelcastReplica implements Replica {
     } catch (RuntimeException e) {
       return Future.failedFuture(translate(e));
     }
-    return call(write).compose(result -> cluster.getMembers().containsAll(before)
+    return call(write).compose(result -> noneLeftAbruptly(before)
         ? Future.succeededFuture(result)
         : Future.failedFuture(new ReplicaException(ReplicaException.Kind.UNAVAILABLE, "a member left while the "
             + "pick was being replicated, so no second copy is certain; nothing was acknowledged — retry")));
+  }
+
+  /**
+   * Whether every member of {@code before} is still here or left gracefully: a member that announced its
+   * leave (see {@link ClusterNode#handOver}) migrated its partition replicas away before going, so it held
+   * no copy a write could have depended on.
+   */
+  private boolean noneLeftAbruptly(Set<Member> before) {
+    Set<Member> now = cluster.getMembers();
+    for (Member m : before) {
+      if (!now.contains(m) && !leavingGracefully.contains(m.getUuid())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code member} announced that it hands its partitions over and leaves. */
+  void leavingGracefully(UUID member) {
+    leavingGracefully.add(member);
   }
 
   /** Submits on the calling thread and completes on the calling context; never throws. */

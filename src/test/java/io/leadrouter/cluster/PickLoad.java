@@ -48,6 +48,8 @@ final class PickLoad {
   private final List<Integer> targets = new CopyOnWriteArrayList<>();
   private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  /** Each failure: when it was sent, how long it took, where to, and what it was. */
+  private final Queue<String> failureLog = new ConcurrentLinkedQueue<>();
   /** Per request answered: when it was sent and how long it took (ms). */
   private final Queue<long[]> timings = new ConcurrentLinkedQueue<>();
   private final Vertx vertx;
@@ -103,11 +105,17 @@ final class PickLoad {
                 System.currentTimeMillis()));
             next(worker, counter);
           } else {
-            failures.computeIfAbsent(describe(ar.succeeded() ? ar.result() : null, ar.cause()), k -> new AtomicInteger())
-                .incrementAndGet();
+            String what = describe(ar.succeeded() ? ar.result() : null, ar.cause());
+            failures.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
+            failureLog.add(java.time.Instant.ofEpochMilli(started) + " +" + (System.currentTimeMillis() - started)
+                + " ms port " + port + " rotation " + rotation + ": " + what);
             vertx.setTimer(20, t -> next(worker, counter));
           }
         });
+  }
+
+  List<String> failureLog() {
+    return List.copyOf(failureLog);
   }
 
   /** Latency percentile {@code q} (0..1) over every request answered so far, in ms. */
