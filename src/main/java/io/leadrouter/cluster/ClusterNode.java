@@ -124,7 +124,12 @@ public final class ClusterNode {
   public Future<Void> handOver() {
     // the others learn first that this member leaves on purpose: a write they make while it leaves is
     // still confirmed (see HazelcastReplica), since it takes no replica along
-    vertx.eventBus().publish(LEAVING_ADDRESS, hazelcast.getCluster().getLocalMember().getUuid().toString());
+    try {
+      vertx.eventBus().publish(LEAVING_ADDRESS, hazelcast.getCluster().getLocalMember().getUuid().toString());
+    } catch (RuntimeException e) { // this member is no longer in a cluster: nothing to hand over
+      LOG.warn("cluster: no partitions to hand over, the cluster is gone ({})", e.toString());
+      return Future.succeededFuture();
+    }
     return vertx.timer(ANNOUNCE_MS).compose(t -> vertx.executeBlocking(() -> {
       long start = System.nanoTime();
       int owned = watcher.ownedCount();
