@@ -2,6 +2,7 @@ package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.http.ApiException;
+import io.leadrouter.http.Text;
 import io.leadrouter.http.Edge;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +78,22 @@ public final class EventBusApiVerticle extends VerticleBase {
       message.fail(400, "accountId: must be a string");
       return;
     }
+    String requestId = message.headers().get("x-request-id");
+    String problem = requestId == null ? null : Text.problem(requestId);
+    if (problem == null && account != null) {
+      problem = Text.problem((String) account);
+      if (problem != null) {
+        message.fail(400, "accountId: " + problem);
+        return;
+      }
+    }
+    if (problem != null) {
+      message.fail(400, "x-request-id: " + problem);
+      return;
+    }
     authenticator.authenticate(message.headers().get("authorization"), (String) account)
         .compose(caller -> pick
-            ? rotations.pick(caller.accountId(), id, message.headers().get("x-request-id")).map(Views::nextUser)
+            ? rotations.pick(caller.accountId(), id, requestId).map(Views::nextUser)
             : rotations.get(caller.accountId(), id).compose(s -> s.teamId() == null
                 ? Future.succeededFuture(Views.rotation(s, null))
                 : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t))))

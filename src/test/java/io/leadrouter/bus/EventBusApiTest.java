@@ -93,6 +93,13 @@ class EventBusApiTest {
         .isEqualTo(400);
     assertThat(failureCode(call(EventBusApiVerticle.NEXT_USER, token,
         new JsonObject().put("rotationId", 987654)))).isEqualTo(404);
+    // text Postgres cannot store is refused before anything is picked
+    DeliveryOptions nul = new DeliveryOptions().addHeader("authorization", "Bearer " + token)
+        .addHeader("x-request-id", "req\u0000id");
+    assertThat(failureCode(vertx.eventBus().request(EventBusApiVerticle.NEXT_USER,
+        new JsonObject().put("rotationId", id), nul))).isEqualTo(400);
+    assertThat(failureCode(call(EventBusApiVerticle.NEXT_USER, token,
+        new JsonObject().put("rotationId", id).put("accountId", "23\ud80011")))).isEqualTo(400);
     // nothing was picked by the refused calls
     JsonObject rotation = call(EventBusApiVerticle.GET_ROTATION, token, new JsonObject().put("rotationId", id))
         .await(10, TimeUnit.SECONDS).body();
