@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
@@ -142,6 +143,29 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
       }
       return Future.succeededFuture();
     });
+  }
+
+  @Override
+  public boolean connected() {
+    return hazelcast.getLifecycleService().isRunning();
+  }
+
+  @Override
+  public Runnable onDisconnected(Runnable listener) {
+    java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
+    UUID id = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if ((event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN
+          || event.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) && told.compareAndSet(false, true)) {
+        listener.run();
+      }
+    });
+    return () -> {
+      try {
+        hazelcast.getLifecycleService().removeLifecycleListener(id);
+      } catch (RuntimeException ignored) {
+        // already shut down
+      }
+    };
   }
 
   @Override

@@ -26,6 +26,12 @@ public interface OwnerWatch {
   /** Calls {@code listener} (on any thread) with the members that left; returns what cancels it. */
   Runnable onDeparted(Consumer<Set<Object>> listener);
 
+  /** Whether this member is still in a cluster (its Hazelcast instance runs). */
+  boolean connected();
+
+  /** Calls {@code listener} (on any thread) when this member's cluster connection ends; returns what cancels it. */
+  Runnable onDisconnected(Runnable listener);
+
   /** Single-node mode: one member, which never leaves. */
   static OwnerWatch none() {
     return new OwnerWatch() {
@@ -42,6 +48,16 @@ public interface OwnerWatch {
       @Override
       public Future<Void> routable(String address) {
         return Future.succeededFuture();
+      }
+
+      @Override
+      public boolean connected() {
+        return true;
+      }
+
+      @Override
+      public Runnable onDisconnected(Runnable listener) {
+        return () -> { };
       }
 
       @Override

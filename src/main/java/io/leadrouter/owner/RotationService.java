@@ -70,6 +70,7 @@ public final class RotationService {
     this.watch = watch;
     this.options = new DeliveryOptions(Messages.OPTIONS).setSendTimeout(timeoutMs);
     watch.onDeparted(this::ownersLeft);
+    watch.onDisconnected(this::disconnected);
   }
 
   public Future<RotationState> get(String accountId, long rotationId) {
@@ -107,6 +108,10 @@ public final class RotationService {
   /** {@code afterDeparture}: an owner left; send only once the event bus no longer routes to it. */
   private Future<Object> sendUntil(Rotation.Command command, long deadline, long backoffMs, boolean afterDeparture) {
     long left = (deadline - System.nanoTime()) / 1_000_000;
+    if (!watch.connected()) {
+      // the event bus would hold the message until its timeout: without a cluster it cannot route it
+      return Future.failedFuture(lostCluster());
+    }
     // the partition is looked up again on every attempt: ownership is what changes meanwhile
     int partition;
     try {
@@ -186,6 +191,23 @@ public final class RotationService {
     if (failedOver > 0) {
       LOG.info("cluster: member {} left; {} requests waiting for it are sent to the new owners", members, failedOver);
     }
+  }
+
+  /** This member's cluster connection ended: whatever waits for an owner is answered 503 now. */
+  private void disconnected() {
+    int failed = 0;
+    for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+      InFlight f = e.getValue();
+      if (inFlight.remove(e.getKey(), f)) {
+        failed++;
+        f.context().runOnContext(v -> f.answer().tryFail(lostCluster()));
+      }
+    }
+    LOG.warn("cluster: this member's cluster connection ended; {} requests waiting for owners answered 503", failed);
+  }
+
+  private static ServiceException lostCluster() {
+    return new ServiceException(503, "this member has lost its cluster connection; retry through another member");
   }
 
   /** The member a command was sent to left the cluster before answering. */

@@ -38,11 +38,17 @@ class HazelcastShutdownUnderLoadTest {
         members.add(InJvmMember.start(pgUri, port, ports, "--request-timeout-ms", REQUEST_TIMEOUT_MS));
       }
       InJvmMember victim = members.get(0);
-      Api api = new Api(client, victim.httpPort(), TestApp.token(client, "ops@example.com", "2311"), "2311");
+      String token = TestApp.token(client, "ops@example.com", "2311");
+      Api api = new Api(client, victim.httpPort(), token, "2311");
+      List<Api> all = new ArrayList<>();
+      for (InJvmMember m : members) {
+        all.add(new Api(client, m.httpPort(), token, "2311"));
+      }
+      InJvmMember.awaitSettled(all, 3);
       List<Long> ids = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         ids.add(api.createRotation(new JsonObject().put("name", "shutdown " + i).put("members", new JsonArray()
-            .add("a@example.com").add("b@example.com"))).await(10, TimeUnit.SECONDS).getLong("id"));
+            .add("a@example.com").add("b@example.com"))).await(30, TimeUnit.SECONDS).getLong("id"));
       }
       for (long id : ids) { // every rotation active, on whichever member owns it
         assertThat(api.get("/lead-rotations/" + id + "/next-user").await(30, TimeUnit.SECONDS).statusCode())

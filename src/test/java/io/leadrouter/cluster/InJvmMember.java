@@ -6,8 +6,10 @@ import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.store.Store;
 import io.leadrouter.store.pg.Postgres;
+import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -55,6 +57,23 @@ final class InJvmMember {
   /** Graceful: the owners drain, then the member leaves the cluster (its partitions migrate first). */
   void stop() throws Exception {
     app.stop().compose(v -> store.close()).eventually(() -> node.vertx().close()).await(2, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Until each member sees {@code size} members and every partition replica is in sync (no migration left),
+   * or a minute passed: a test that starts before then measures Hazelcast's start-up, not the service.
+   */
+  static void awaitSettled(List<Api> apis, int size) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    for (Api api : apis) {
+      JsonObject cluster;
+      do {
+        Thread.sleep(100);
+        cluster = api.get("/health/ready").await(10, TimeUnit.SECONDS).bodyAsJsonObject()
+            .getJsonObject("checks").getJsonObject("cluster");
+      } while (!(cluster.getInteger("members") == size && cluster.getBoolean("clusterSafe"))
+          && System.currentTimeMillis() < deadline);
+    }
   }
 
   static List<Integer> freePorts(int n) throws IOException {

@@ -31,12 +31,18 @@ class MinoritySideTest {
       for (int port : ports) {
         members.add(InJvmMember.start(pgUri, port, ports));
       }
-      Api api = new Api(client, members.get(0).httpPort(), TestApp.token(client, "ops@example.com", "2311"), "2311");
+      String token = TestApp.token(client, "ops@example.com", "2311");
+      Api api = new Api(client, members.get(0).httpPort(), token, "2311");
+      List<Api> all = new ArrayList<>();
+      for (InJvmMember m : members) {
+        all.add(new Api(client, m.httpPort(), token, "2311"));
+      }
+      InJvmMember.awaitSettled(all, 3);
       List<Long> ids = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         ids.add(api.createRotation(new JsonObject().put("name", "split " + i).put("members", new JsonArray()
-            .add("a@example.com").add("b@example.com"))).await(10, TimeUnit.SECONDS).getLong("id"));
-        assertThat(api.get("/lead-rotations/" + ids.get(i) + "/next-user").await(10, TimeUnit.SECONDS).statusCode())
+            .add("a@example.com").add("b@example.com"))).await(30, TimeUnit.SECONDS).getLong("id"));
+        assertThat(api.get("/lead-rotations/" + ids.get(i) + "/next-user").await(30, TimeUnit.SECONDS).statusCode())
             .isEqualTo(200);
       }
 

@@ -50,21 +50,7 @@ class ThreeMembersInOneJvmTest {
     for (InJvmMember m : members) {
       apis.add(new Api(client, m.httpPort(), token, "2311"));
     }
-    awaitSettled();
-  }
-
-  /** Until every member sees three members and every partition replica is in sync (no migration left). */
-  private static void awaitSettled() throws Exception {
-    long deadline = System.currentTimeMillis() + 60_000;
-    for (Api api : apis) {
-      JsonObject cluster;
-      do {
-        Thread.sleep(100);
-        cluster = api.get("/health/ready").await(10, TimeUnit.SECONDS).bodyAsJsonObject()
-            .getJsonObject("checks").getJsonObject("cluster");
-      } while (!(cluster.getInteger("members") == 3 && cluster.getBoolean("clusterSafe"))
-          && System.currentTimeMillis() < deadline);
-    }
+    InJvmMember.awaitSettled(apis, 3);
   }
 
   @AfterAll
