@@ -41,11 +41,22 @@ public final class Main {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final String TOKEN_USAGE =
+      "usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]";
 
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     List<String> argv = new ArrayList<>(Arrays.asList(args));
+    if (argv.contains("--help") || argv.contains("-h")) {
+      // before the token command and the settings: "--help" would otherwise read as a setting needing a value
+      if (!argv.isEmpty() && argv.get(0).equals("token")) {
+        System.out.println(TOKEN_USAGE);
+      } else {
+        Config.usage().forEach(System.out::println);
+      }
+      System.exit(0);
+    }
     if (!argv.isEmpty() && argv.get(0).equals("token")) {
       System.exit(token(argv.subList(1, argv.size())));
     }
@@ -147,7 +158,7 @@ public final class Main {
         }
       }
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-      System.err.println("usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]"
+      System.err.println(TOKEN_USAGE
           + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
       return 2;
     }
@@ -157,7 +168,7 @@ public final class Main {
       return 2;
     }
     if (accounts.isEmpty() || sub == null || sub.isBlank()) {
-      System.err.println("usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]");
+      System.err.println(TOKEN_USAGE);
       return 2;
     }
     Config config;

@@ -2,6 +2,7 @@ package io.leadrouter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadrouter.config.Config;
 import io.leadrouter.testing.ServiceProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -77,6 +78,18 @@ class MainProcessTest {
       assertThat(String.join("\n", service.output())).doesNotContain("json-logs-secret");
       assertThat(service.terminate()).isIn(0, 143);
     }
+  }
+
+  @Test
+  void helpListsEverySettingAndExitsZero() throws Exception {
+    String help = ServiceProcess.run(Map.of(), "--help");
+    assertThat(help).contains("usage: java -jar lead-router.jar [--name value ...]")
+        .contains("java -jar lead-router.jar token --account ID");
+    for (String name : Config.SETTINGS.keySet()) {
+      assertThat(help).contains("--" + name + " ").contains(Config.envName(name));
+    }
+    assertThat(ServiceProcess.run(Map.of(), "token", "--help"))
+        .isEqualTo("usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]");
   }
 
   @Test

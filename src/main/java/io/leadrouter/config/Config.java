@@ -92,6 +92,22 @@ public record Config(
     return s;
   }
 
+  /** What {@code --help} prints: the commands, then every setting with its environment name and default. */
+  public static List<String> usage() {
+    List<String> lines = new ArrayList<>();
+    lines.add("usage: java -jar lead-router.jar [--name value ...]   serve (settings below)");
+    lines.add("       java -jar lead-router.jar token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]");
+    lines.add("       java -jar lead-router.jar --help");
+    lines.add("");
+    lines.add("Settings: defaults < --config FILE (LEADROUTER_CONFIG, a properties file) < environment < command line.");
+    SETTINGS.forEach((name, v) -> {
+      lines.add(String.format(Locale.ROOT, "  --%-28s %-39s %s", name, envName(name),
+          v[0] == null || v[0].isEmpty() ? "(no default)" : "default " + v[0]));
+      lines.add("      " + v[1]);
+    });
+    return lines;
+  }
+
   public static final class ConfigException extends RuntimeException {
     private final List<String> problems;
 
