@@ -2,9 +2,11 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
-import io.leadrouter.owner.Messages;
-import io.leadrouter.owner.ServiceException;
-import io.leadrouter.store.StoreException;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.Failure;
+import io.leadrouter.store.Text;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -13,7 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -152,9 +153,9 @@ public final class HttpApiVerticle extends VerticleBase {
     router.delete("/users/:userId").handler(d::deleteUser);
 
     router.route().failureHandler(HttpApiVerticle::renderFailure);
-    router.errorHandler(404, ctx -> render(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> render(ctx, 405, "method " + ctx.request().method() + " not allowed on "
-        + ctx.request().path()));
+    router.errorHandler(404, ctx -> render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(405, ctx -> render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on "
+        + ctx.request().path())));
     return router;
   }
 
@@ -231,45 +232,34 @@ public final class HttpApiVerticle extends VerticleBase {
     result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
-  /** Maps any failure to a status and a message; stack traces go to the log only, for 500s. */
+  /** Answers any failure as {@link Failure#of} maps it; stack traces go to the log only, for 500s. */
   static void renderFailure(RoutingContext ctx) {
     Throwable f = ctx.failure();
     if (f instanceof HttpClosedException) {
       return; // the client went away mid-request (or was cut off): nobody to answer
     }
-    int status;
-    String message;
-    if (f instanceof ApiException e) {
-      status = e.status();
-      message = e.getMessage();
-    } else if (f instanceof ServiceException e) {
-      status = e.status();
-      message = e.getMessage();
-    } else if (f instanceof StoreException e) {
-      status = Messages.status(e.kind());
-      message = e.getMessage();
-    } else if (f instanceof DecodeException) {
-      status = 400;
-      message = "body: not valid JSON";
-    } else if (f == null) {
-      status = ctx.statusCode();
-      message = status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes" : "request failed";
+    Failure failure;
+    if (f == null) {
+      // vert.x-web failed the request with a bare status (the body handler's 413)
+      int status = ctx.statusCode();
+      failure = Failure.of(status, status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes"
+          : "request failed");
     } else {
-      status = 500;
-      message = "internal error";
+      failure = Failure.of(f);
+    }
+    if (failure.unexpected()) {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), f);
+    } else if (failure.status() == 500) {
+      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.message());
     }
-    if (status == 500 && f instanceof ServiceException) {
-      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), message);
-    }
-    render(ctx, status, message);
+    render(ctx, failure);
   }
 
-  private static void render(RoutingContext ctx, int status, String message) {
+  private static void render(RoutingContext ctx, Failure failure) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(Views.error(status, message).toBuffer());
+    ctx.response().setStatusCode(failure.status()).putHeader("content-type", "application/json")
+        .end(failure.json().toBuffer());
   }
 }

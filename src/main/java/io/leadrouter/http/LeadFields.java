@@ -1,5 +1,6 @@
 package io.leadrouter.http;
 
+import io.leadrouter.error.ApiException;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;

@@ -1,6 +1,8 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadEvent;
@@ -8,6 +10,7 @@ import io.leadrouter.leads.LeadStore;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
+import io.leadrouter.store.Text;
 import io.leadrouter.store.User;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;

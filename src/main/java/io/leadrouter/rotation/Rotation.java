@@ -1,5 +1,6 @@
 package io.leadrouter.rotation;
 
+import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +59,20 @@ public final class Rotation {
 
   // ---- rejections -------------------------------------------------------------------------------------
 
-  public enum Reason { NOT_FOUND, CONFLICT, INVALID }
+  /** Why a command was refused, with the error kind a client sees. */
+  public enum Reason {
+    NOT_FOUND(ErrorKind.NOT_FOUND), CONFLICT(ErrorKind.CONFLICT), INVALID(ErrorKind.INVALID);
+
+    private final ErrorKind error;
+
+    Reason(ErrorKind error) {
+      this.error = error;
+    }
+
+    public ErrorKind error() {
+      return error;
+    }
+  }
 
   /** A command that was refused; nothing changed. */
   public record Rejection(Reason reason, String message) {}

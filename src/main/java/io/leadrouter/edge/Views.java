@@ -1,4 +1,4 @@
-package io.leadrouter.http;
+package io.leadrouter.edge;
 
 import io.leadrouter.owner.PickReply;
 import io.leadrouter.rotation.Member;
@@ -132,10 +132,5 @@ public final class Views {
     page.items().forEach(i -> items.add(view.apply(i)));
     return new JsonObject().put("items", items).put("total", page.total()).put("limit", page.limit())
         .put("offset", page.offset());
-  }
-
-  public static JsonObject error(int status, String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", ApiException.codeOf(status))
-        .put("message", message));
   }
 }
