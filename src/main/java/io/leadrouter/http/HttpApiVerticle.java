@@ -13,18 +13,27 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,11 +161,51 @@ public final class HttpApiVerticle extends VerticleBase {
     router.put("/users/:userId").handler(d::updateUser);
     router.delete("/users/:userId").handler(d::deleteUser);
 
+    // HEAD wherever GET: the same handlers, and the server sends the headers only
+    for (Route route : router.getRoutes()) {
+      if (route.methods() != null && route.methods().contains(HttpMethod.GET)) {
+        route.method(HttpMethod.HEAD);
+      }
+    }
+    // past every route (and after authentication, for the authenticated prefixes): a path some route serves
+    // with other methods is 405 with Allow, any other 404 — decided here, not by vert.x-web, whose answer
+    // depends on which catch-all handlers the request passed through
+    Map<Pattern, Set<HttpMethod>> allowed = allowedMethods(router);
+    router.route().handler(ctx -> unmatched(ctx, allowed));
     router.route().failureHandler(HttpApiVerticle::renderFailure);
     router.errorHandler(404, ctx -> render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, ctx -> render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on "
         + ctx.request().path())));
     return router;
+  }
+
+  /** The methods each declared path answers (path parameters match one segment). */
+  private static Map<Pattern, Set<HttpMethod>> allowedMethods(Router router) {
+    Map<String, Set<HttpMethod>> byPath = new LinkedHashMap<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path != null && route.methods() != null && !route.methods().isEmpty() && !route.getPath().endsWith("*")) {
+        byPath.computeIfAbsent(path, p -> new TreeSet<>(Comparator.comparing(HttpMethod::name)))
+            .addAll(route.methods());
+      }
+    }
+    Map<Pattern, Set<HttpMethod>> allowed = new LinkedHashMap<>();
+    byPath.forEach((path, methods) -> allowed.put(Pattern.compile(Arrays.stream(path.split("/", -1))
+        .map(segment -> segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment))
+        .collect(Collectors.joining("/")) + "/?"), methods));
+    return allowed;
+  }
+
+  private static void unmatched(RoutingContext ctx, Map<Pattern, Set<HttpMethod>> allowed) {
+    String path = ctx.request().path();
+    for (Map.Entry<Pattern, Set<HttpMethod>> e : allowed.entrySet()) {
+      if (e.getKey().matcher(path).matches()) {
+        ctx.response().putHeader("allow", e.getValue().stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+        render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on " + path));
+        return;
+      }
+    }
+    render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + path));
   }
 
   private void authenticate(RoutingContext ctx) {
