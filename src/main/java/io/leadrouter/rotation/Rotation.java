@@ -2,6 +2,7 @@ package io.leadrouter.rotation;
 
 import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,9 @@ public final class Rotation {
     return deleted;
   }
 
-  public Decision decide(Command command, Instant now) {
+  /** {@code now} is kept at microsecond precision, what Postgres keeps: memory and store agree on instants. */
+  public Decision decide(Command command, Instant at) {
+    Instant now = at.truncatedTo(ChronoUnit.MICROS);
     if (deleted || !state.accountId().equals(command.accountId())) {
       return Decision.reject(Reason.NOT_FOUND, "rotation " + command.rotationId() + " not found");
     }

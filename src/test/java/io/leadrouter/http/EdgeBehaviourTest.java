@@ -114,4 +114,32 @@ class EdgeBehaviourTest {
     assertThat(call(api, HttpMethod.HEAD, "/lead-rotations/987654").statusCode()).isEqualTo(404);
     assertThat(call(anonymous, HttpMethod.HEAD, "/lead-rotations/" + id).statusCode()).isEqualTo(401);
   }
+
+  @Test
+  void instantsKeepMicrosecondsWhereverTheyAreRead() throws Exception {
+    long id = rotation();
+    // an update and a pick are decided in the owner's memory; the list reads the store
+    JsonObject updated = await(api.put("/lead-rotations/" + id, new JsonObject().put("name", "renamed")))
+        .bodyAsJsonObject();
+    JsonObject got = await(api.get("/lead-rotations/" + id)).bodyAsJsonObject();
+    JsonObject picked = await(api.get("/lead-rotations/" + id + "/next-user")).bodyAsJsonObject();
+    String secret = await(api.post("/lead-rotations/" + id + "/tokens", new JsonObject().put("name", "form")))
+        .bodyAsJsonObject().getString("token");
+    JsonObject lead = await(api.as(null, null).post("/v1/leads", new JsonObject().put("current_token", secret)))
+        .bodyAsJsonObject();
+    JsonObject listed = await(api.get("/lead-rotations")).bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+    JsonObject leadRead = await(api.get("/v1/leads/" + lead.getString("id"))).bodyAsJsonObject();
+
+    List<String> instants = new ArrayList<>();
+    for (JsonObject o : List.of(updated, got, picked.getJsonObject("rotation"), listed)) {
+      instants.add(o.getString("createdAt"));
+      instants.add(o.getString("updatedAt"));
+    }
+    instants.add(lead.getString("created_at"));
+    instants.add(leadRead.getString("created_at"));
+    assertThat(instants).allSatisfy(at -> assertThat(at).matches(MICROS));
+    assertThat(got.getString("updatedAt")).isEqualTo(updated.getString("updatedAt"))
+        .isEqualTo(listed.getString("updatedAt"));
+    assertThat(leadRead.getString("created_at")).isEqualTo(lead.getString("created_at"));
+  }
 }
