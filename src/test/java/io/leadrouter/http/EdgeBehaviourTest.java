@@ -142,4 +142,19 @@ class EdgeBehaviourTest {
         .isEqualTo(listed.getString("updatedAt"));
     assertThat(leadRead.getString("created_at")).isEqualTo(lead.getString("created_at"));
   }
+
+  @Test
+  void aLeadWithTheTokenOfADeletedRotationIsUnauthorized() throws Exception {
+    long id = rotation();
+    String secret = await(api.post("/lead-rotations/" + id + "/tokens", new JsonObject().put("name", "form")))
+        .bodyAsJsonObject().getString("token");
+    assertThat(await(api.delete("/lead-rotations/" + id)).statusCode()).isEqualTo(204);
+
+    HttpResponse<Buffer> r = await(api.as(null, null).post("/v1/leads", new JsonObject().put("current_token", secret)
+        .put("firstName", "Dana")));
+    assertError(r, 401, "unauthorized");
+    HttpResponse<Buffer> keyed = await(api.as(null, null).request(HttpMethod.POST, "/v1/leads")
+        .putHeader("idempotency-key", "late-1").sendJsonObject(new JsonObject().put("current_token", secret)));
+    assertError(keyed, 401, "unauthorized");
+  }
 }
