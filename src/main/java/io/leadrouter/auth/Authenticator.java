@@ -129,7 +129,8 @@ public final class Authenticator {
     }
     Object raw = claims.getValue("accounts");
     if (!(raw instanceof JsonArray accounts) || accounts.isEmpty()) {
-      return Future.failedFuture(ApiException.forbidden("token grants no accounts ('accounts' claim missing or empty)"));
+      return Future.failedFuture(
+          ApiException.forbidden("token grants no accounts ('accounts' claim missing or empty)"));
     }
     boolean all = accounts.contains("*");
     String account = accountHeader == null ? null : accountHeader.trim();

@@ -173,9 +173,9 @@ public final class HttpApiVerticle extends VerticleBase {
     Map<Pattern, Set<HttpMethod>> allowed = allowedMethods(router);
     router.route().handler(ctx -> unmatched(ctx, allowed));
     router.route().failureHandler(HttpApiVerticle::renderFailure);
-    router.errorHandler(404, ctx -> render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(405, ctx -> render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on "
-        + ctx.request().path())));
+    // should vert.x-web still answer a request itself, it answers alike
+    router.errorHandler(404, ctx -> unmatched(ctx, allowed));
+    router.errorHandler(405, ctx -> unmatched(ctx, allowed));
     return router;
   }
 
@@ -184,7 +184,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Map<String, Set<HttpMethod>> byPath = new LinkedHashMap<>();
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
-      if (path != null && route.methods() != null && !route.methods().isEmpty() && !route.getPath().endsWith("*")) {
+      if (path != null && !path.endsWith("*") && route.methods() != null && !route.methods().isEmpty()) {
         byPath.computeIfAbsent(path, p -> new TreeSet<>(Comparator.comparing(HttpMethod::name)))
             .addAll(route.methods());
       }
@@ -200,7 +200,8 @@ public final class HttpApiVerticle extends VerticleBase {
     String path = ctx.request().path();
     for (Map.Entry<Pattern, Set<HttpMethod>> e : allowed.entrySet()) {
       if (e.getKey().matcher(path).matches()) {
-        ctx.response().putHeader("allow", e.getValue().stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+        String allow = e.getValue().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+        ctx.response().putHeader("allow", allow);
         render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on " + path));
         return;
       }

@@ -106,7 +106,8 @@ final class LeadFields {
 
   static JsonObject agent(Agent a) {
     return new JsonObject().put("userId", a.userId()).put("email", a.email()).put("name", a.name())
-        .put("roles", new JsonArray(a.roles())).put("primary", a.primary()).put("assignedAt", Views.instant(a.assignedAt()));
+        .put("roles", new JsonArray(a.roles())).put("primary", a.primary())
+        .put("assignedAt", Views.instant(a.assignedAt()));
   }
 
   static JsonArray agents(List<Agent> agents) {

@@ -18,15 +18,18 @@ class FailureTest {
 
   @Test
   void everyFailureTypeMapsThroughTheOneTable() {
-    assertThat(Failure.of(ApiException.invalid("x: bad"))).isEqualTo(new Failure(400, "invalid_input", "x: bad", false));
+    assertThat(Failure.of(ApiException.invalid("x: bad")))
+        .isEqualTo(new Failure(400, "invalid_input", "x: bad", false));
     assertThat(Failure.of(new StoreException(StoreException.Kind.NOT_FOUND, "gone")))
         .isEqualTo(new Failure(404, "not_found", "gone", false));
     assertThat(Failure.of(new StoreException(StoreException.Kind.UNAVAILABLE, "down", new IOException())))
         .isEqualTo(new Failure(503, "unavailable", "down", false));
-    assertThat(Failure.of(new ServiceException(409, "archived"))).isEqualTo(new Failure(409, "conflict", "archived", false));
+    assertThat(Failure.of(new ServiceException(409, "archived")))
+        .isEqualTo(new Failure(409, "conflict", "archived", false));
     assertThat(Failure.of(new ReplicaException(ReplicaException.Kind.MINORITY, "cut off")))
         .isEqualTo(new Failure(503, "unavailable", "cut off", false));
-    assertThat(Failure.of(new DecodeException("x"))).isEqualTo(new Failure(400, "invalid_input", "body: not valid JSON", false));
+    assertThat(Failure.of(new DecodeException("x")))
+        .isEqualTo(new Failure(400, "invalid_input", "body: not valid JSON", false));
     assertThat(Failure.of(new IllegalStateException("secret detail")))
         .isEqualTo(new Failure(500, "internal", "internal error", true));
     assertThat(Failure.of(413, "body: larger than 10 bytes").json()).isEqualTo(new JsonObject()
