@@ -1,7 +1,7 @@
 package io.leadrouter.auth;
 
-import io.leadrouter.http.ApiException;
-import io.leadrouter.http.Text;
+import io.leadrouter.error.ApiException;
+import io.leadrouter.store.Text;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,10 +45,10 @@ public final class Authenticator {
 
   public Future<Caller> authenticate(String authorization, String accountHeader) {
     if (authorization == null || authorization.isBlank()) {
-      return Future.failedFuture(new ApiException(401, "missing Authorization: Bearer <token> header"));
+      return Future.failedFuture(ApiException.unauthorized("missing Authorization: Bearer <token> header"));
     }
     if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
-      return Future.failedFuture(new ApiException(401, "Authorization header must be 'Bearer <token>'"));
+      return Future.failedFuture(ApiException.unauthorized("Authorization header must be 'Bearer <token>'"));
     }
     String token = authorization.substring(7).trim();
     JsonObject known = verified.get(token);
@@ -58,12 +58,12 @@ public final class Authenticator {
         return account(known, accountHeader);
       }
       verified.remove(token);
-      return Future.failedFuture(new ApiException(401, "invalid or expired token"));
+      return Future.failedFuture(ApiException.unauthorized("invalid or expired token"));
     }
     JsonObject payload = payload(token);
     String refused = payload == null ? null : claimProblem(payload, System.currentTimeMillis() / 1000);
     if (refused != null) {
-      return Future.failedFuture(new ApiException(401, "invalid token: " + refused));
+      return Future.failedFuture(ApiException.unauthorized("invalid token: " + refused));
     }
     Future<User> checked;
     try {
@@ -73,7 +73,7 @@ public final class Authenticator {
       checked = Future.failedFuture(e);
     }
     return checked
-        .recover(e -> Future.failedFuture(new ApiException(401, "invalid or expired token")))
+        .recover(e -> Future.failedFuture(ApiException.unauthorized("invalid or expired token")))
         .compose(user -> {
           JsonObject claims = user.principal();
           // unreadable here but accepted by the library: treated as expired, so the next use verifies again
@@ -120,16 +120,17 @@ public final class Authenticator {
   private static Future<Caller> account(JsonObject claims, String accountHeader) {
     Object sub = claims.getValue("sub");
     if (!(sub instanceof String subject) || subject.isBlank()) {
-      return Future.failedFuture(new ApiException(401, "token has no 'sub' claim"));
+      return Future.failedFuture(ApiException.unauthorized("token has no 'sub' claim"));
     }
     // recorded as createdBy/updatedBy: text the store cannot keep would fail every write of this caller
     String badSub = Text.problem(subject);
     if (badSub != null) {
-      return Future.failedFuture(new ApiException(401, "invalid token: 'sub' " + badSub));
+      return Future.failedFuture(ApiException.unauthorized("invalid token: 'sub' " + badSub));
     }
     Object raw = claims.getValue("accounts");
     if (!(raw instanceof JsonArray accounts) || accounts.isEmpty()) {
-      return Future.failedFuture(new ApiException(403, "token grants no accounts ('accounts' claim missing or empty)"));
+      return Future.failedFuture(
+          ApiException.forbidden("token grants no accounts ('accounts' claim missing or empty)"));
     }
     boolean all = accounts.contains("*");
     String account = accountHeader == null ? null : accountHeader.trim();
@@ -139,7 +140,7 @@ public final class Authenticator {
             "x-account-id: header required (the token grants more than one account)"));
       }
       if (only.isBlank() || Text.problem(only) != null) {
-        return Future.failedFuture(new ApiException(401, "invalid token: its only account is not a usable id"));
+        return Future.failedFuture(ApiException.unauthorized("invalid token: its only account is not a usable id"));
       }
       return Future.succeededFuture(new Caller(subject, only));
     }
@@ -151,7 +152,7 @@ public final class Authenticator {
       return Future.failedFuture(ApiException.invalid("x-account-id: " + badAccount));
     }
     if (!all && !accounts.contains(account)) {
-      return Future.failedFuture(new ApiException(403, "the token does not grant account " + account));
+      return Future.failedFuture(ApiException.forbidden("the token does not grant account " + account));
     }
     return Future.succeededFuture(new Caller(subject, account));
   }

@@ -1,23 +1,21 @@
 package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
-import io.leadrouter.http.ApiException;
-import io.leadrouter.http.Text;
-import io.leadrouter.http.Edge;
-import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.TimeUnit;
-import io.leadrouter.http.Views;
-import io.leadrouter.owner.Messages;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.Failure;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.owner.ServiceException;
 import io.leadrouter.store.Store;
-import io.leadrouter.store.StoreException;
+import io.leadrouter.store.Text;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +58,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private void handle(Message<Object> message, boolean pick) {
     long started = System.nanoTime();
     if (!(message.body() instanceof JsonObject body)) {
-      message.fail(400, "body: must be a JSON object {\"rotationId\": ..., \"accountId\": ...}");
+      fail(message, ApiException.invalid("body: must be a JSON object {\"rotationId\": ..., \"accountId\": ...}"));
       return;
     }
     Object rawId = body.getValue("rotationId");
@@ -70,12 +68,12 @@ public final class EventBusApiVerticle extends VerticleBase {
     } else if (rawId instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
       id = Long.parseLong(s);
     } else {
-      message.fail(400, "rotationId: must be a positive integer");
+      fail(message, ApiException.invalid("rotationId: must be a positive integer"));
       return;
     }
     Object account = body.getValue("accountId");
     if (account != null && !(account instanceof String)) {
-      message.fail(400, "accountId: must be a string");
+      fail(message, ApiException.invalid("accountId: must be a string"));
       return;
     }
     String requestId = message.headers().get("x-request-id");
@@ -83,12 +81,12 @@ public final class EventBusApiVerticle extends VerticleBase {
     if (problem == null && account != null) {
       problem = Text.problem((String) account);
       if (problem != null) {
-        message.fail(400, "accountId: " + problem);
+        fail(message, ApiException.invalid("accountId: " + problem));
         return;
       }
     }
     if (problem != null) {
-      message.fail(400, "x-request-id: " + problem);
+      fail(message, ApiException.invalid("x-request-id: " + problem));
       return;
     }
     authenticator.authenticate(message.headers().get("authorization"), (String) account)
@@ -103,18 +101,15 @@ public final class EventBusApiVerticle extends VerticleBase {
           }
           message.reply(reply);
         })
-        .onFailure(e -> {
-          if (e instanceof ApiException a) {
-            message.fail(a.status(), a.getMessage());
-          } else if (e instanceof ServiceException s) {
-            message.fail(s.status(), s.getMessage());
-          } else if (e instanceof StoreException s) {
-            // the edge's own store calls (the rotation's team): the same statuses as HTTP, 503 in an outage
-            message.fail(Messages.status(s.kind()), s.getMessage());
-          } else {
-            LOG.error("event-bus API: unexpected failure", e);
-            message.fail(500, "internal error");
-          }
-        });
+        .onFailure(e -> fail(message, e));
+  }
+
+  /** The failure code is the HTTP status of the same failure ({@link Failure#of}), the message its message. */
+  private static void fail(Message<?> message, Throwable e) {
+    Failure f = Failure.of(e);
+    if (f.unexpected()) {
+      LOG.error("event-bus API: unexpected failure", e);
+    }
+    message.fail(f.status(), f.message());
   }
 }

@@ -1,6 +1,8 @@
 package io.leadrouter.http;
 
+import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
+import io.leadrouter.store.Text;
 import io.leadrouter.store.UserRef;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;

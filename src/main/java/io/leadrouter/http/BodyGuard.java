@@ -1,5 +1,6 @@
 package io.leadrouter.http;
 
+import io.leadrouter.error.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

@@ -1,6 +1,8 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.store.Store;
 import io.leadrouter.store.TeamDraft;

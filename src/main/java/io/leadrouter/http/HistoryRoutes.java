@@ -1,6 +1,9 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
@@ -85,7 +88,7 @@ final class HistoryRoutes {
         former.add(new JsonObject().put("userId", userId).put("picks", picks).put("actualShare", share(picks, total)));
       }
     });
-    return new JsonObject().put("rotationId", r.id()).put("from", from.toString()).put("to", to.toString())
+    return new JsonObject().put("rotationId", r.id()).put("from", Views.instant(from)).put("to", Views.instant(to))
         .put("totalPicks", total).put("members", members).put("formerMembers", former);
   }
 
@@ -96,7 +99,7 @@ final class HistoryRoutes {
   private static JsonObject assignment(Assignment a) {
     return new JsonObject().put("rotationId", a.rotationId()).put("sequence", a.sequence())
         .put("userId", a.userId()).put("email", a.email()).put("position", a.position())
-        .put("pickedAt", a.pickedAt().toString()).put("requestId", a.requestId());
+        .put("pickedAt", Views.instant(a.pickedAt())).put("requestId", a.requestId());
   }
 
   private static Long userId(RoutingContext ctx) {

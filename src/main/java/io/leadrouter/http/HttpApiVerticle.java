@@ -2,28 +2,38 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
-import io.leadrouter.owner.Messages;
-import io.leadrouter.owner.ServiceException;
-import io.leadrouter.store.StoreException;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.Failure;
+import io.leadrouter.store.Text;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,11 +161,52 @@ public final class HttpApiVerticle extends VerticleBase {
     router.put("/users/:userId").handler(d::updateUser);
     router.delete("/users/:userId").handler(d::deleteUser);
 
+    // HEAD wherever GET: the same handlers, and the server sends the headers only
+    for (Route route : router.getRoutes()) {
+      if (route.methods() != null && route.methods().contains(HttpMethod.GET)) {
+        route.method(HttpMethod.HEAD);
+      }
+    }
+    // past every route (and after authentication, for the authenticated prefixes): a path some route serves
+    // with other methods is 405 with Allow, any other 404 — decided here, not by vert.x-web, whose answer
+    // depends on which catch-all handlers the request passed through
+    Map<Pattern, Set<HttpMethod>> allowed = allowedMethods(router);
+    router.route().handler(ctx -> unmatched(ctx, allowed));
     router.route().failureHandler(HttpApiVerticle::renderFailure);
-    router.errorHandler(404, ctx -> render(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> render(ctx, 405, "method " + ctx.request().method() + " not allowed on "
-        + ctx.request().path()));
+    // should vert.x-web still answer a request itself, it answers alike
+    router.errorHandler(404, ctx -> unmatched(ctx, allowed));
+    router.errorHandler(405, ctx -> unmatched(ctx, allowed));
     return router;
+  }
+
+  /** The methods each declared path answers (path parameters match one segment). */
+  private static Map<Pattern, Set<HttpMethod>> allowedMethods(Router router) {
+    Map<String, Set<HttpMethod>> byPath = new LinkedHashMap<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path != null && !path.endsWith("*") && route.methods() != null && !route.methods().isEmpty()) {
+        byPath.computeIfAbsent(path, p -> new TreeSet<>(Comparator.comparing(HttpMethod::name)))
+            .addAll(route.methods());
+      }
+    }
+    Map<Pattern, Set<HttpMethod>> allowed = new LinkedHashMap<>();
+    byPath.forEach((path, methods) -> allowed.put(Pattern.compile(Arrays.stream(path.split("/", -1))
+        .map(segment -> segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment))
+        .collect(Collectors.joining("/")) + "/?"), methods));
+    return allowed;
+  }
+
+  private static void unmatched(RoutingContext ctx, Map<Pattern, Set<HttpMethod>> allowed) {
+    String path = ctx.request().path();
+    for (Map.Entry<Pattern, Set<HttpMethod>> e : allowed.entrySet()) {
+      if (e.getKey().matcher(path).matches()) {
+        String allow = e.getValue().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
+        ctx.response().putHeader("allow", allow);
+        render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on " + path));
+        return;
+      }
+    }
+    render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + path));
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -231,45 +282,34 @@ public final class HttpApiVerticle extends VerticleBase {
     result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
-  /** Maps any failure to a status and a message; stack traces go to the log only, for 500s. */
+  /** Answers any failure as {@link Failure#of} maps it; stack traces go to the log only, for 500s. */
   static void renderFailure(RoutingContext ctx) {
     Throwable f = ctx.failure();
     if (f instanceof HttpClosedException) {
       return; // the client went away mid-request (or was cut off): nobody to answer
     }
-    int status;
-    String message;
-    if (f instanceof ApiException e) {
-      status = e.status();
-      message = e.getMessage();
-    } else if (f instanceof ServiceException e) {
-      status = e.status();
-      message = e.getMessage();
-    } else if (f instanceof StoreException e) {
-      status = Messages.status(e.kind());
-      message = e.getMessage();
-    } else if (f instanceof DecodeException) {
-      status = 400;
-      message = "body: not valid JSON";
-    } else if (f == null) {
-      status = ctx.statusCode();
-      message = status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes" : "request failed";
+    Failure failure;
+    if (f == null) {
+      // vert.x-web failed the request with a bare status (the body handler's 413)
+      int status = ctx.statusCode();
+      failure = Failure.of(status, status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes"
+          : "request failed");
     } else {
-      status = 500;
-      message = "internal error";
+      failure = Failure.of(f);
+    }
+    if (failure.unexpected()) {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), f);
+    } else if (failure.status() == 500) {
+      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.message());
     }
-    if (status == 500 && f instanceof ServiceException) {
-      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), message);
-    }
-    render(ctx, status, message);
+    render(ctx, failure);
   }
 
-  private static void render(RoutingContext ctx, int status, String message) {
+  private static void render(RoutingContext ctx, Failure failure) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(Views.error(status, message).toBuffer());
+    ctx.response().setStatusCode(failure.status()).putHeader("content-type", "application/json")
+        .end(failure.json().toBuffer());
   }
 }

@@ -1,11 +1,10 @@
 package io.leadrouter.http;
 
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.Failure;
 import io.leadrouter.leads.Idempotency;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.leads.RecordedPick;
-import io.leadrouter.owner.Messages;
-import io.leadrouter.owner.ServiceException;
-import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -207,10 +206,9 @@ final class Idempotent {
 
   /** A client error is the request's final answer and is replayed too; null for anything retryable. */
   private static Response final4xx(Throwable e) {
-    int status = e instanceof ApiException a ? a.status() : e instanceof ServiceException s ? s.status()
-        : e instanceof StoreException s ? Messages.status(s.kind()) : 500;
-    if (status >= 400 && status < 500 && status != 429) {
-      return new Response(status, Views.error(status, e.getMessage()).encode());
+    Failure f = Failure.of(e);
+    if (f.status() >= 400 && f.status() < 500 && f.status() != 429) {
+      return new Response(f.status(), f.json().encode());
     }
     return null;
   }

@@ -1,5 +1,7 @@
 package io.leadrouter.http;
 
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;
@@ -95,7 +97,7 @@ final class LeadFields {
     }
     return o.put("owner", lead.owner())
         .put("ownerUserId", lead.ownerUserId())
-        .put("created_at", lead.createdAt().toString())
+        .put("created_at", Views.instant(lead.createdAt()))
         .put("created_by", lead.createdBy())
         .put("last_modified_by", lead.lastModifiedBy())
         .put("rotationId", String.valueOf(lead.rotationId()))
@@ -104,7 +106,8 @@ final class LeadFields {
 
   static JsonObject agent(Agent a) {
     return new JsonObject().put("userId", a.userId()).put("email", a.email()).put("name", a.name())
-        .put("roles", new JsonArray(a.roles())).put("primary", a.primary()).put("assignedAt", a.assignedAt().toString());
+        .put("roles", new JsonArray(a.roles())).put("primary", a.primary())
+        .put("assignedAt", Views.instant(a.assignedAt()));
   }
 
   static JsonArray agents(List<Agent> agents) {
@@ -114,15 +117,15 @@ final class LeadFields {
   }
 
   static JsonObject event(LeadEvent e) {
-    return new JsonObject().put("at", e.at().toString()).put("kind", e.kind()).put("from", agents(e.from()))
+    return new JsonObject().put("at", Views.instant(e.at())).put("kind", e.kind()).put("from", agents(e.from()))
         .put("to", agents(e.to())).put("by", e.by());
   }
 
   static JsonObject token(GroupToken t) {
     return new JsonObject().put("id", t.id()).put("rotationId", t.rotationId()).put("name", t.name())
-        .put("prefix", t.prefix()).put("createdAt", t.createdAt().toString()).put("createdBy", t.createdBy())
+        .put("prefix", t.prefix()).put("createdAt", Views.instant(t.createdAt())).put("createdBy", t.createdBy())
         .put("revoked", t.revoked())
-        .put("revokedAt", t.revokedAt() == null ? null : t.revokedAt().toString())
+        .put("revokedAt", t.revokedAt() == null ? null : Views.instant(t.revokedAt()))
         .put("revokedBy", t.revokedBy());
   }
 }

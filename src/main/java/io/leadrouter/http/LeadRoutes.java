@@ -1,6 +1,10 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.ErrorKind;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;
@@ -89,7 +93,8 @@ final class LeadRoutes {
       Idempotent.Attempt attempt) {
     String requestId = "lead:" + UUID.randomUUID();
     Future<RecordedPick> picked = attempt.recordedPick() != null ? Future.succeededFuture(attempt.recordedPick())
-        : rotations.pick(token.accountId(), token.rotationId(), requestId).map(r -> {
+        : rotations.pick(token.accountId(), token.rotationId(), requestId).recover(LeadRoutes::deletedRotation)
+        .map(r -> {
           Member m = r.picked().member();
           return new RecordedPick(token.rotationId(), r.picked().sequence(), m.userId(), m.email(), m.name(),
               r.picked().at());
@@ -103,6 +108,12 @@ final class LeadRoutes {
       return leads.createLead(lead, owner, by);
     }).recover(e -> notStored(token, pick, attempt, e)))
         .map(lead -> new Idempotent.Response(201, LeadFields.view(lead).encode()));
+  }
+
+  /** A token whose rotation was deleted is no longer a token: 401, as for an unknown one, not 404. */
+  private static <T> Future<T> deletedRotation(Throwable e) {
+    return Future.failedFuture(e instanceof ApiException a && a.error() == ErrorKind.NOT_FOUND
+        ? ApiException.unauthorized("current_token: unknown or revoked token (its rotation was deleted)") : e);
   }
 
   private static Future<Lead> notStored(GroupToken token, RecordedPick pick, Idempotent.Attempt attempt, Throwable e) {

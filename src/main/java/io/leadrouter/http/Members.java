@@ -1,5 +1,6 @@
 package io.leadrouter.http;
 
+import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.store.Store;
 import io.leadrouter.store.User;

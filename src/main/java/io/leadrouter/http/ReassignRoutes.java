@@ -1,6 +1,8 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadEvent;
@@ -8,6 +10,7 @@ import io.leadrouter.leads.LeadStore;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
+import io.leadrouter.store.Text;
 import io.leadrouter.store.User;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -155,6 +158,9 @@ final class ReassignRoutes {
           currentRoles(org, current).compose(roles -> {
             List<User> users = named.stream().map(Future::result).toList();
             List<Agent> next = plan(users.get(0), users.subList(1, users.size()), current, roles, unassignOthers);
+            if (sameAgents(current, next)) {
+              return Future.<Void>succeededFuture(); // nothing changes: no history entry either
+            }
             LeadEvent event = new LeadEvent(Instant.now(), LeadEvent.REASSIGNED, current, next, caller.subject());
             return leads.reassign(org, applicationId, lead.version(), next, event).<Void>mapEmpty();
           })));
@@ -163,13 +169,14 @@ final class ReassignRoutes {
 
   private Future<User> resolve(String org, Ref ref) {
     Future<User> user = ref.userId() != null ? store.getUser(org, ref.userId()) : store.findUserByEmail(org, ref.email());
+    // the label names the field given, with the value given
+    String given = ref.path() + " " + (ref.userId() != null ? ref.userId() : ref.email());
     return user.map(u -> {
       if (u == null) {
-        throw new Refused(ref.path() + " " + (ref.userId() != null ? ref.userId() : ref.email())
-            + ": no such user in org " + org);
+        throw new Refused(given + ": no such user in org " + org);
       }
       if (!u.active()) {
-        throw new Refused(ref.path() + " " + u.email() + ": the user is inactive");
+        throw new Refused(given + (ref.userId() != null ? " (" + u.email() + ")" : "") + ": the user is inactive");
       }
       return u;
     });
@@ -218,6 +225,15 @@ final class ReassignRoutes {
   private static Agent agent(User u, boolean primary, Map<Long, Agent> existing, Instant now) {
     Agent before = existing.get(u.id());
     return new Agent(u.id(), u.email(), u.name(), u.roles(), primary, before == null ? now : before.assignedAt());
+  }
+
+  /** The same users with the same primary agent: a reassignment to these agents changes nothing. */
+  static boolean sameAgents(List<Agent> current, List<Agent> next) {
+    Map<Long, Boolean> before = new LinkedHashMap<>();
+    current.forEach(a -> before.put(a.userId(), a.primary()));
+    Map<Long, Boolean> after = new LinkedHashMap<>();
+    next.forEach(a -> after.put(a.userId(), a.primary()));
+    return before.equals(after);
   }
 
   static boolean rolesMatch(List<String> a, List<String> b) {

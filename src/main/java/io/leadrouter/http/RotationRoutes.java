@@ -1,6 +1,9 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Views;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;

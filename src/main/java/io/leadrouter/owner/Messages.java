@@ -1,7 +1,8 @@
 package io.leadrouter.owner;
 
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.Failure;
 import io.leadrouter.rotation.Rotation;
-import io.leadrouter.store.StoreException;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
@@ -25,30 +26,21 @@ public final class Messages {
 
   private Messages() {}
 
+  /**
+   * Fails {@code message} with the answer a client gets ({@link Failure#of}: status as failure code), except a
+   * fenced replica write, which is {@link #MOVED} so the sender resends it.
+   */
   static void fail(Message<?> message, Object cause) {
-    if (cause instanceof Rotation.Rejection r) {
-      message.fail(switch (r.reason()) {
-        case NOT_FOUND -> 404;
-        case CONFLICT -> 409;
-        case INVALID -> 400;
-      }, r.message());
-    } else if (cause instanceof StoreException e) {
-      message.fail(status(e.kind()), e.getMessage());
-    } else if (cause instanceof ReplicaException e) {
-      message.fail(e.kind() == ReplicaException.Kind.FENCED ? MOVED : 503, e.getMessage());
-    } else {
-      Throwable t = (Throwable) cause;
-      LOG.error("owner: unexpected failure", t);
-      message.fail(500, "internal error");
+    Throwable t = cause instanceof Rotation.Rejection r ? new ApiException(r.reason().error(), r.message())
+        : (Throwable) cause;
+    if (t instanceof ReplicaException e && e.kind() == ReplicaException.Kind.FENCED) {
+      message.fail(MOVED, e.getMessage());
+      return;
     }
-  }
-
-  public static int status(StoreException.Kind kind) {
-    return switch (kind) {
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case INVALID -> 400;
-      case UNAVAILABLE -> 503;
-    };
+    Failure f = Failure.of(t);
+    if (f.unexpected()) {
+      LOG.error("owner: unexpected failure", t);
+    }
+    message.fail(f.status(), f.message());
   }
 }

@@ -1,16 +1,14 @@
 package io.leadrouter.owner;
 
-/** A failed command, with the HTTP status it maps to. */
-public final class ServiceException extends RuntimeException {
+import io.leadrouter.error.ApiException;
 
-  private final int status;
+/**
+ * A failed command as the owners' client reports it: the failure code of the owner's reply (an HTTP status
+ * of the {@link io.leadrouter.error.ErrorKind} table), or 503 when no owner answered.
+ */
+public final class ServiceException extends ApiException {
 
   public ServiceException(int status, String message) {
-    super(message, null, false, false);
-    this.status = status;
-  }
-
-  public int status() {
-    return status;
+    super(status, message);
   }
 }

@@ -1,6 +1,8 @@
 package io.leadrouter.rotation;
 
+import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,20 @@ public final class Rotation {
 
   // ---- rejections -------------------------------------------------------------------------------------
 
-  public enum Reason { NOT_FOUND, CONFLICT, INVALID }
+  /** Why a command was refused, with the error kind a client sees. */
+  public enum Reason {
+    NOT_FOUND(ErrorKind.NOT_FOUND), CONFLICT(ErrorKind.CONFLICT), INVALID(ErrorKind.INVALID);
+
+    private final ErrorKind error;
+
+    Reason(ErrorKind error) {
+      this.error = error;
+    }
+
+    public ErrorKind error() {
+      return error;
+    }
+  }
 
   /** A command that was refused; nothing changed. */
   public record Rejection(Reason reason, String message) {}
@@ -98,7 +113,9 @@ public final class Rotation {
     return deleted;
   }
 
-  public Decision decide(Command command, Instant now) {
+  /** {@code now} is kept at microsecond precision, what Postgres keeps: memory and store agree on instants. */
+  public Decision decide(Command command, Instant at) {
+    Instant now = at.truncatedTo(ChronoUnit.MICROS);
     if (deleted || !state.accountId().equals(command.accountId())) {
       return Decision.reject(Reason.NOT_FOUND, "rotation " + command.rotationId() + " not found");
     }

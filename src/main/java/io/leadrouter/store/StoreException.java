@@ -1,19 +1,30 @@
 package io.leadrouter.store;
 
-/** A store failure the caller can explain: the kind maps to an HTTP status at the edge. */
-public class StoreException extends RuntimeException {
+import io.leadrouter.error.ApiException;
+import io.leadrouter.error.ErrorKind;
 
-  public enum Kind { NOT_FOUND, CONFLICT, INVALID, UNAVAILABLE }
+/** A store failure the caller can explain; its kind is one of the API's error kinds. */
+public class StoreException extends ApiException {
+
+  public enum Kind {
+    NOT_FOUND(ErrorKind.NOT_FOUND), CONFLICT(ErrorKind.CONFLICT), INVALID(ErrorKind.INVALID),
+    UNAVAILABLE(ErrorKind.UNAVAILABLE);
+
+    private final ErrorKind error;
+
+    Kind(ErrorKind error) {
+      this.error = error;
+    }
+  }
 
   private final Kind kind;
 
   public StoreException(Kind kind, String message) {
-    super(message, null, false, false);
-    this.kind = kind;
+    this(kind, message, null);
   }
 
   public StoreException(Kind kind, String message, Throwable cause) {
-    super(message, cause, false, false);
+    super(kind.error, message, cause, false);
     this.kind = kind;
   }
 

@@ -160,6 +160,36 @@ class ReassignTest {
   }
 
   @Test
+  void anInactiveUserIsNamedByTheFieldGiven() throws Exception {
+    HttpResponse<Buffer> off = await(api.put("/users/" + lo2, new JsonObject().put("active", false)));
+    assertThat(off.statusCode()).as(off.bodyAsString()).isEqualTo(200);
+    JsonObject byMail = reassign(request(byEmail("lo2@example.com"), true));
+    assertThat(byMail.getBoolean("Success")).isFalse();
+    assertThat(byMail.getString("Message")).isEqualTo("PrimaryAgent.Email lo2@example.com: the user is inactive");
+    JsonObject byUserId = reassign(request(byId(lo2), true));
+    assertThat(byUserId.getBoolean("Success")).isFalse();
+    assertThat(byUserId.getString("Message"))
+        .isEqualTo("PrimaryAgent.UserId " + lo2 + " (lo2@example.com): the user is inactive");
+    JsonObject assigned = reassign(request(byId(lo1), true, byId(lo2)));
+    assertThat(assigned.getString("Message")).startsWith("Assignments[0].UserId " + lo2 + " ");
+  }
+
+  @Test
+  void aReassignmentThatChangesNothingRecordsNoHistory() throws Exception {
+    List<String> before = agents();
+    JsonObject same = reassign(request(byId(lo1), true));
+    assertThat(same.getBoolean("Success")).isTrue();
+    JsonObject sameByEmail = reassign(request(byEmail("lo1@example.com"), false, byId(lo1)));
+    assertThat(sameByEmail.getBoolean("Success")).isTrue();
+    assertThat(agents()).isEqualTo(before);
+    assertThat(await(api.get("/v1/leads/" + lead + "/assignments")).bodyAsJsonObject().getJsonArray("history"))
+        .hasSize(1);
+    assertThat(reassign(request(byId(lo2), true)).getBoolean("Success")).isTrue();
+    assertThat(await(api.get("/v1/leads/" + lead + "/assignments")).bodyAsJsonObject().getJsonArray("history"))
+        .hasSize(2);
+  }
+
+  @Test
   void theOrgMustBeGrantedByTheToken() throws Exception {
     HttpResponse<Buffer> r = await(api.as(TestApp.token(vertx, "x@example.com", "9999"), null)
         .post("/api/v2/pub/application/reassign?orgId=2311", request(byId(lo2), true)));

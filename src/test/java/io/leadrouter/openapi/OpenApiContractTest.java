@@ -314,7 +314,7 @@ class OpenApiContractTest {
         new JsonObject().put("current_token", secret).put("shoeSize", "42")));
     call(415, anonymous, HttpMethod.POST, "/v1/leads", text("current_token=" + secret));
     call(409, anonymous, HttpMethod.POST, "/v1/leads", new JsonObject().put("current_token", emptyToken));
-    call(404, anonymous, HttpMethod.POST, "/v1/leads", new JsonObject().put("current_token", doomedToken));
+    call(401, anonymous, HttpMethod.POST, "/v1/leads", new JsonObject().put("current_token", doomedToken));
     call(200, api, HttpMethod.GET, "/v1/leads", null);
     call(200, api, HttpMethod.GET, "/v1/leads?owner=" + ann + "&rotationId=" + weighted
         + "&from=2000-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&limit=5&offset=0", null);

@@ -1,5 +1,6 @@
-package io.leadrouter.http;
+package io.leadrouter.store;
 
+import io.leadrouter.error.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;

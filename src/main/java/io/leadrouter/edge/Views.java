@@ -1,4 +1,4 @@
-package io.leadrouter.http;
+package io.leadrouter.edge;
 
 import io.leadrouter.owner.PickReply;
 import io.leadrouter.rotation.Member;
@@ -9,6 +9,8 @@ import io.leadrouter.store.Team;
 import io.leadrouter.store.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
 /**
@@ -31,8 +33,8 @@ public final class Views {
         .put("status", s.status().wire())
         .put("userRotationArray", emails)
         .put("currentPosition", s.position())
-        .put("createdAt", s.createdAt().toString())
-        .put("updatedAt", s.updatedAt().toString())
+        .put("createdAt", instant(s.createdAt()))
+        .put("updatedAt", instant(s.updatedAt()))
         .put("createdBy", s.createdBy())
         .put("updatedBy", s.updatedBy())
         .put("members", members(s))
@@ -71,8 +73,8 @@ public final class Views {
         .put("members", members)
         .put("createdBy", t.createdBy())
         .put("updatedBy", t.updatedBy())
-        .put("createdAt", t.createdAt().toString())
-        .put("updatedAt", t.updatedAt().toString());
+        .put("createdAt", instant(t.createdAt()))
+        .put("updatedAt", instant(t.updatedAt()));
   }
 
   public static JsonObject user(User u) {
@@ -83,8 +85,8 @@ public final class Views {
         .put("name", u.name())
         .put("roles", new JsonArray(u.roles()))
         .put("active", u.active())
-        .put("createdAt", u.createdAt().toString())
-        .put("updatedAt", u.updatedAt().toString())
+        .put("createdAt", instant(u.createdAt()))
+        .put("updatedAt", instant(u.updatedAt()))
         .put("createdBy", u.createdBy())
         .put("updatedBy", u.updatedBy());
   }
@@ -121,10 +123,18 @@ public final class Views {
         .put("status", s.status().wire())
         .put("userRotationArray", members(s))
         .put("currentPosition", s.position())
-        .put("createdAt", s.createdAt().toString())
-        .put("updatedAt", s.updatedAt().toString())
+        .put("createdAt", instant(s.createdAt()))
+        .put("updatedAt", instant(s.updatedAt()))
         .put("createdBy", s.createdBy())
         .put("updatedBy", s.updatedBy());
+  }
+
+  /**
+   * An instant as every view renders it: ISO-8601 at microsecond precision at most, what Postgres keeps, so
+   * a value reads the same whether it comes from an owner's memory, the store, or a restarted node.
+   */
+  public static String instant(Instant at) {
+    return at.truncatedTo(ChronoUnit.MICROS).toString();
   }
 
   public static <T> JsonObject page(Page<T> page, Function<T, JsonObject> view) {
@@ -132,10 +142,5 @@ public final class Views {
     page.items().forEach(i -> items.add(view.apply(i)));
     return new JsonObject().put("items", items).put("total", page.total()).put("limit", page.limit())
         .put("offset", page.offset());
-  }
-
-  public static JsonObject error(int status, String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", ApiException.codeOf(status))
-        .put("message", message));
   }
 }

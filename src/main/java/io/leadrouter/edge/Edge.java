@@ -1,4 +1,4 @@
-package io.leadrouter.http;
+package io.leadrouter.edge;
 
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.RotationService;
