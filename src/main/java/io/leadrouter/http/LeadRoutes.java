@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,7 +183,7 @@ final class LeadRoutes {
   void createToken(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long rotationId = Body.id(ctx, "rotationId");
-    String name = Body.string(Body.object(ctx), "name", true, Body.MAX_NAME);
+    String name = Body.string(Body.known(Body.object(ctx), "", Set.of("name")), "name", true, Body.MAX_NAME);
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -10,7 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Resolves member references against the account's user directory (unknown emails become users). */
+/**
+ * Resolves member references against the account's user directory (unknown emails become users). A member
+ * given by both {@code userId} and {@code email} must name one user by both.
+ */
 final class Members {
 
   private Members() {}
@@ -25,6 +28,12 @@ final class Members {
         Body.MemberSpec spec = specs.get(i);
         if (u == null) {
           throw ApiException.invalid(spec.path() + ".userId: no user " + spec.ref().userId() + " in this account");
+        }
+        String email = spec.ref().email();
+        if (spec.ref().userId() != null && email != null && !email.equalsIgnoreCase(u.email())) {
+          // the id wins in the directory lookup; an email naming someone else means the caller mixed up two people
+          throw ApiException.invalid(spec.path() + ": userId " + u.id() + " is " + u.email() + ", not " + email
+              + "; give one of them, or both of the same user");
         }
         if (!seen.add(u.id())) {
           throw ApiException.invalid(spec.path() + ": duplicate member " + u.email());

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Insellerate-compatible integration API: manual reassignment of an application (a lead) by user id or
@@ -91,32 +92,59 @@ final class ReassignRoutes {
     throw new Refused("body: must be a JSON object");
   }
 
-  /** A user named by {@code {"UserId": ...}} or {@code {"Email": ...}}; {@code path} names it in messages. */
-  private record Ref(Long userId, String email, String path) {}
+  /** The fields of the seed's request body and of its agent references; any other field is refused. */
+  private static final Set<String> FIELDS = Set.of("ApplicationId", "Assignments", "PrimaryAgent",
+      "UnassignAllOtherUsers");
+  private static final Set<String> REF_FIELDS = Set.of("UserId", "Email");
+
+  /**
+   * A user named by {@code {"UserId": ...}} or {@code {"Email": ...}}, or by both when they are the same user;
+   * {@code path} names it in messages.
+   */
+  private record Ref(Long userId, String email, String path) {
+
+    String label() {
+      return path + (userId != null ? ".UserId" : ".Email");
+    }
+  }
+
+  private static void known(JsonObject o, String path) {
+    for (String name : o.fieldNames()) {
+      if (!(path.isEmpty() ? FIELDS : REF_FIELDS).contains(name)) {
+        throw new Refused((path.isEmpty() ? "" : path + ".") + name + ": unknown field");
+      }
+    }
+  }
 
   private static Ref ref(Object value, String path) {
     if (!(value instanceof JsonObject o)) {
       throw new Refused(path + ": must be an object with UserId or Email");
     }
+    known(o, path);
     Object id = o.getValue("UserId");
     Object email = o.getValue("Email");
+    if (email != null && (!(email instanceof String s) || s.isBlank())) {
+      throw new Refused(path + ".Email: must be a non-blank string");
+    }
+    String mail = email == null ? null : ((String) email).trim();
     if (id != null) {
       try {
         long userId = id instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue()
             : Long.parseLong(String.valueOf(id).trim());
-        return new Ref(userId, null, path + ".UserId");
+        return new Ref(userId, mail, path);
       } catch (NumberFormatException e) {
         throw new Refused(path + ".UserId: '" + id + "' is not a user id");
       }
     }
-    if (email instanceof String s && !s.isBlank()) {
-      return new Ref(null, s.trim(), path + ".Email");
+    if (mail != null) {
+      return new Ref(null, mail, path);
     }
     throw new Refused(path + ": needs UserId or Email");
   }
 
   private Future<Void> apply(Caller caller, JsonObject body) {
     String org = caller.accountId();
+    known(body, "");
     Object appRaw = body.getValue("ApplicationId");
     long applicationId;
     try {
@@ -165,11 +193,16 @@ final class ReassignRoutes {
     Future<User> user = ref.userId() != null ? store.getUser(org, ref.userId()) : store.findUserByEmail(org, ref.email());
     return user.map(u -> {
       if (u == null) {
-        throw new Refused(ref.path() + " " + (ref.userId() != null ? ref.userId() : ref.email())
+        throw new Refused(ref.label() + " " + (ref.userId() != null ? ref.userId() : ref.email())
             + ": no such user in org " + org);
       }
+      if (ref.userId() != null && ref.email() != null && !ref.email().equalsIgnoreCase(u.email())) {
+        // emails are unique per org: an Email other than the UserId's names someone else (or nobody)
+        throw new Refused(ref.path() + ": UserId " + u.id() + " is " + u.email() + ", not " + ref.email()
+            + "; give one of them, or both of the same user");
+      }
       if (!u.active()) {
-        throw new Refused(ref.path() + " " + u.email() + ": the user is inactive");
+        throw new Refused(ref.label() + " " + u.email() + ": the user is inactive");
       }
       return u;
     });

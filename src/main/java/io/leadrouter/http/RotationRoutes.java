@@ -15,11 +15,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Handlers of {@code /lead-rotations}: configuration goes to the store (create) or the owner, picks to the owner. */
 final class RotationRoutes {
+
+  /** The fields a rotation body may have: the seeds' {@code userRotationArray} or our {@code members}. */
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "status", "teamId", "members", "userRotationArray");
+  private static final Set<String> STATUS_FIELDS = Set.of("status");
 
   private final Store store;
   private final RotationService rotations;
@@ -33,7 +38,7 @@ final class RotationRoutes {
 
   void create(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
-    JsonObject body = Body.object(ctx);
+    JsonObject body = Body.known(Body.object(ctx), "", CREATE_FIELDS);
     String name = Body.string(body, "name", true, Body.MAX_NAME);
     Status status = status(body, false);
     Long teamId = teamId(body);
@@ -75,7 +80,8 @@ final class RotationRoutes {
   void update(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "rotationId");
-    JsonObject body = Body.object(ctx);
+    // status is known here only to be refused with a pointer to PATCH .../status
+    JsonObject body = Body.known(Body.object(ctx), "", CREATE_FIELDS);
     String name = Body.string(body, "name", false, Body.MAX_NAME);
     if (body.containsKey("name") && (name == null || name.isBlank())) {
       throw ApiException.invalid("name: must be a non-blank string");
@@ -98,7 +104,7 @@ final class RotationRoutes {
   void changeStatus(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "rotationId");
-    Status status = status(Body.object(ctx), true);
+    Status status = status(Body.known(Body.object(ctx), "", STATUS_FIELDS), true);
     HttpApiVerticle.respond(ctx, 200, rotations.changeStatus(
         new Rotation.ChangeStatus(caller.accountId(), id, status, caller.subject())).compose(this::withTeam));
   }

@@ -310,4 +310,30 @@ class LeadsApiTest {
     assertThat(sequence()).as("only the first attempt picked").isEqualTo(1);
     assertThat(leadCount()).isZero();
   }
+
+  /** Every field of the seed's lead that a sender sets (the service sets id, owner, created_*, last_modified_by). */
+  private static final List<String> SEED_TEXT = List.of("assistant", "assistant_phone", "avatar", "birthdate",
+      "controller", "department", "description", "email", "fax", "firstName", "handle", "languages", "lastName",
+      "leadSource", "mailingCity", "mailingCountry", "mailingGeocodeAccuracy", "mailingState", "mailingStreet",
+      "phone", "photoUrl", "processor", "title");
+  private static final List<String> SEED_FLAGS = List.of("do_not_call", "email_opt_out", "fax_opt_out",
+      "invalid_lead");
+
+  @Test
+  void everySeedLeadFieldIsAcceptedAndAnUnknownOneIsRefusedByName() throws Exception {
+    JsonObject all = new JsonObject().put("current_token", token);
+    SEED_TEXT.forEach(f -> all.put(f, f.equals("email") ? "x@lead.example" : "v-" + f));
+    SEED_FLAGS.forEach(f -> all.put(f, true));
+    HttpResponse<Buffer> r = postLead(all, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject stored = await(api.get("/v1/leads/" + r.bodyAsJsonObject().getString("id"))).bodyAsJsonObject();
+    SEED_TEXT.forEach(f -> assertThat(stored.getString(f)).as(f).isEqualTo(all.getString(f)));
+    SEED_FLAGS.forEach(f -> assertThat(stored.getBoolean(f)).as(f).isTrue());
+
+    HttpResponse<Buffer> typo = postLead(lead("A").put("firstname", "a"), null);
+    assertThat(typo.statusCode()).isEqualTo(400);
+    assertThat(typo.bodyAsJsonObject().getJsonObject("error").getString("message"))
+        .startsWith("firstname: unknown field");
+    assertThat(sequence()).as("only the good lead picked").isEqualTo(1);
+  }
 }
