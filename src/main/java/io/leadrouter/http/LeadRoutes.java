@@ -75,7 +75,7 @@ final class LeadRoutes {
       if (token == null || token.revoked()) {
         return Future.failedFuture(new ApiException(401, "current_token: unknown or revoked token"));
       }
-      return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(body.encode()),
+      return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(Idempotent.canonical(body)),
           attempt -> assign(token, fields, attempt));
     });
     send(ctx, response);
@@ -230,7 +230,7 @@ final class LeadRoutes {
     String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
     String body = ctx.body() == null ? "" : ctx.body().asString();
     send(ctx, idempotent.run(caller.accountId(), "next-user", key,
-        Idempotent.hash(String.valueOf(rotationId), body),
+        Idempotent.hash(String.valueOf(rotationId), Idempotent.canonical(body)),
         attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
             : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
   }

@@ -120,7 +120,13 @@ final class RotationRoutes {
   void nextUser(RoutingContext ctx) {
     long started = System.nanoTime();
     Caller caller = HttpApiVerticle.caller(ctx);
-    HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), Body.id(ctx, "rotationId"),
+    long id = Body.id(ctx, "rotationId");
+    if (ctx.request().getHeader("idempotency-key") != null) {
+      // a GET is not deduplicated: ignoring the key would hand out a second pick to a retry that counts on it
+      throw ApiException.invalid("Idempotency-Key: not honoured on GET; use POST /lead-rotations/" + id
+          + "/next-user to pick at most once per key");
+    }
+    HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), id,
         ctx.request().getHeader("x-request-id")).map(Views::nextUser)
         .onSuccess(v -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
   }

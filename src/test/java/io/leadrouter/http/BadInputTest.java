@@ -242,4 +242,12 @@ class BadInputTest {
     assertThat(same.statusCode()).as(same.bodyAsString()).isEqualTo(200);
     assertThat(same.bodyAsJsonObject().getJsonArray("members").getJsonObject(0).getInteger("weight")).isEqualTo(4);
   }
+
+  @Test
+  void anIdempotencyKeyOnGetNextUserIsRefused() throws Exception {
+    HttpResponse<Buffer> r = api.request(HttpMethod.GET, "/lead-rotations/" + id + "/next-user")
+        .putHeader("Idempotency-Key", "k-1").send().await(10, TimeUnit.SECONDS);
+    refused(r, 400, "Idempotency-Key");
+    assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("use POST");
+  }
 }

@@ -244,6 +244,7 @@ class OpenApiContractTest {
     call(409, api, HttpMethod.GET, "/lead-rotations/" + empty + "/next-user", null);
     call(404, api, HttpMethod.GET, "/lead-rotations/999999/next-user", null);
     call(400, api, HttpMethod.GET, "/lead-rotations/abc/next-user", null);
+    call(400, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/next-user", null, "Idempotency-Key", "use-post");
 
     JsonObject first = json(call(200, api, HttpMethod.POST, "/lead-rotations/" + weighted + "/next-user", null,
         "Idempotency-Key", "pick-1"));
