@@ -235,6 +235,13 @@ class BadInputTest {
           .await(10, TimeUnit.SECONDS), 400, "members[1]");
     }
     assertThat(api.get("/teams").await(10, TimeUnit.SECONDS).bodyAsJsonObject().getLong("total")).isZero();
+    // a refused request adds no directory user for the other members' new emails
+    refused(api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray().add("new@example.com")
+        .add(new JsonObject().put("userId", a).put("email", "b@example.com")))).await(10, TimeUnit.SECONDS),
+        400, "members[1]: userId " + a);
+    refused(api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray().add("new@example.com")
+        .add(new JsonObject().put("userId", 987654)))).await(10, TimeUnit.SECONDS), 400, "members[1].userId");
+    assertThat(api.get("/users").await(10, TimeUnit.SECONDS).bodyAsJsonObject().getLong("total")).isEqualTo(2);
     // both naming the same user (any case) is fine
     HttpResponse<Buffer> same = api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray()
         .add(new JsonObject().put("userId", a).put("email", "A@example.com").put("weight", 4))))
