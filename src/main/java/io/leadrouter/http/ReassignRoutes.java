@@ -108,9 +108,9 @@ final class ReassignRoutes {
     }
   }
 
-  private static void known(JsonObject o, String path) {
+  private static void known(JsonObject o, String path, Set<String> fields) {
     for (String name : o.fieldNames()) {
-      if (!(path.isEmpty() ? FIELDS : REF_FIELDS).contains(name)) {
+      if (!fields.contains(name)) {
         throw new Refused((path.isEmpty() ? "" : path + ".") + name + ": unknown field");
       }
     }
@@ -120,7 +120,7 @@ final class ReassignRoutes {
     if (!(value instanceof JsonObject o)) {
       throw new Refused(path + ": must be an object with UserId or Email");
     }
-    known(o, path);
+    known(o, path, REF_FIELDS);
     Object id = o.getValue("UserId");
     Object email = o.getValue("Email");
     if (email != null && (!(email instanceof String s) || s.isBlank())) {
@@ -144,7 +144,7 @@ final class ReassignRoutes {
 
   private Future<Void> apply(Caller caller, JsonObject body) {
     String org = caller.accountId();
-    known(body, "");
+    known(body, "", FIELDS);
     Object appRaw = body.getValue("ApplicationId");
     long applicationId;
     try {
