@@ -53,6 +53,19 @@ public final class Body {
     return o;
   }
 
+  /**
+   * Refuses a field {@code o} does not define: a misspelled field ({@code weigth}) would otherwise be dropped
+   * without a word and its default used. {@code path} names {@code o} in the message ("" for the body).
+   */
+  public static JsonObject known(JsonObject o, String path, Set<String> fields) {
+    for (String name : o.fieldNames()) {
+      if (!fields.contains(name)) {
+        throw ApiException.invalid((path.isEmpty() ? "" : path + ".") + name + ": unknown field");
+      }
+    }
+    return o;
+  }
+
   public static String string(JsonObject o, String field, boolean required, int maxLength) {
     Object v = o.getValue(field);
     if (v == null) {
@@ -130,11 +143,17 @@ public final class Body {
     return out;
   }
 
+  /** The fields of a member object: of a rotation (with a weight), of a team (without). */
+  static final Set<String> ROTATION_MEMBER = Set.of("userId", "email", "name", "weight");
+  static final Set<String> TEAM_MEMBER = Set.of("userId", "email", "name");
+
   /**
    * Members of a rotation or team, from {@code field}: each an email string (weight 1) or an object
-   * {@code {userId?, email?, name?, weight?}}. Duplicate ids or emails are refused.
+   * {@code {userId?, email?, name?, weight?}} (teams: no weight); any other field is refused. Duplicate ids or
+   * emails are refused.
    */
   public static List<MemberSpec> members(JsonObject o, String field, boolean weights) {
+    Set<String> memberFields = weights ? ROTATION_MEMBER : TEAM_MEMBER;
     Object v = o.getValue(field);
     if (!(v instanceof JsonArray a)) {
       throw ApiException.invalid(field + ": must be an array");
@@ -155,6 +174,7 @@ public final class Body {
         }
         spec = new MemberSpec(new UserRef(null, s.trim(), null), 1, path);
       } else if (item instanceof JsonObject m) {
+        known(m, path, memberFields);
         Long userId = userId(m.getValue("userId"), path + ".userId");
         String email = email(m, "email", path + ".email", false);
         if (userId == null && email == null) {

@@ -11,11 +11,14 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 
 /** Handlers of the account's user directory ({@code /users}) and teams ({@code /teams}); all write-through. */
 final class DirectoryRoutes {
 
   private static final int MAX_ROLE = 100;
+  private static final Set<String> USER_FIELDS = Set.of("email", "name", "roles", "active");
+  private static final Set<String> TEAM_FIELDS = Set.of("name", "active", "members");
 
   private final Store store;
 
@@ -63,6 +66,7 @@ final class DirectoryRoutes {
   }
 
   private static UserDraft userDraft(JsonObject body, boolean create) {
+    Body.known(body, "", USER_FIELDS);
     String email = Body.email(body, "email", "email", create);
     String name = Body.string(body, "name", false, Body.MAX_NAME);
     List<String> roles = Body.strings(body, "roles", MAX_ROLE);
@@ -74,7 +78,7 @@ final class DirectoryRoutes {
 
   void createTeam(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
-    JsonObject body = Body.object(ctx);
+    JsonObject body = Body.known(Body.object(ctx), "", TEAM_FIELDS);
     String name = Body.string(body, "name", true, Body.MAX_NAME);
     Boolean active = Body.bool(body, "active");
     List<Body.MemberSpec> specs = body.getValue("members") == null ? List.of() : Body.members(body, "members", false);
@@ -104,7 +108,7 @@ final class DirectoryRoutes {
   void updateTeam(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "teamId");
-    JsonObject body = Body.object(ctx);
+    JsonObject body = Body.known(Body.object(ctx), "", TEAM_FIELDS);
     String name = Body.string(body, "name", false, Body.MAX_NAME);
     if (body.containsKey("name") && (name == null || name.isBlank())) {
       throw ApiException.invalid("name: must be a non-blank string");

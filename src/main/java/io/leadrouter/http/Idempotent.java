@@ -8,6 +8,9 @@ import io.leadrouter.leads.RecordedPick;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +18,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -22,11 +27,13 @@ import java.util.function.Function;
  * {@code Idempotency-Key} handling: the first request with a key claims it in the store (so the claim holds
  * across nodes and restarts), runs, and stores its response; any request with the same key within the
  * retention gets that response, byte for byte, and runs nothing. The same key with a different request is
- * refused (422).
+ * refused (422); bodies are compared as JSON ({@link #canonical}). Only a final answer is kept
+ * ({@link #replayed}: 2xx, and the 4xx that the same request always gets); any other gives the key back,
+ * so that a retry after the rotation is reactivated or the store is back runs the request.
  *
  * <p>A claim belongs to one run of the request (a random token) on one node, and lives as long as that
- * run renews its lease ({@link #LEASE}, renewed every {@link #RENEW_MS} ms). A run that failed in a
- * retryable way (5xx) gives its claim back; one that crashed stops renewing, and a node that starts again
+ * run renews its lease ({@link #LEASE}, renewed every {@link #RENEW_MS} ms). A run whose answer is not
+ * final gives its claim back; one that crashed stops renewing, and a node that starts again
  * frees its previous process's claims at once. A retry that finds the claim free takes it over and runs the
  * request, finishing with the pick the earlier run recorded if it recorded one (so a lead that could not be
  * stored costs one pick, however often it is retried), else picking anew: a pick made but not recorded
@@ -184,13 +191,16 @@ final class Idempotent {
     }
     return result.transform(ar -> {
       vertx.cancelTimer(renewal);
-      Response response = ar.succeeded() ? ar.result() : final4xx(ar.cause());
-      if (response == null) {
-        // retryable (5xx) or unexpected: give the key back so a retry runs (with the recorded pick, if any)
-        return store.release(run.accountId, run.scope, run.key, token).transform(r -> Future.failedFuture(ar.cause()));
+      Response response = ar.succeeded() ? ar.result() : asResponse(ar.cause());
+      if (replayed(response.status())) {
+        return store.complete(run.accountId, run.scope, run.key, token, response.status(), response.body())
+            .compose(held -> held ? Future.succeededFuture(response) : answerOfTakeover(run));
       }
-      return store.complete(run.accountId, run.scope, run.key, token, response.status(), response.body())
-          .compose(held -> held ? Future.succeededFuture(response) : answerOfTakeover(run));
+      // an answer that can change (409 from the rotation's state, 5xx): give the key back so that a retry
+      // runs again (with the recorded pick, if any) instead of replaying it for the whole retention
+      Future<Response> answer = ar.succeeded() ? Future.succeededFuture(response) : Future.failedFuture(ar.cause());
+      return store.release(run.accountId, run.scope, run.key, token)
+          .transform(r -> ar.failed() && ar.cause() == TAKEN_OVER ? answerOfTakeover(run) : answer);
     });
   }
 
@@ -201,16 +211,64 @@ final class Idempotent {
   }
 
   private static ApiException takenOver() {
-    return new ApiException(409, "Idempotency-Key: a retry took this request over; retry to get its answer");
+    return TAKEN_OVER;
   }
 
-  /** A client error is the request's final answer and is replayed too; null for anything retryable. */
-  private static Response final4xx(Throwable e) {
+  /** Shared (it carries no stack trace) so that a run can tell its own loss of the claim from other 409s. */
+  private static final ApiException TAKEN_OVER = new ApiException(409,
+      "Idempotency-Key: a retry took this request over; retry to get its answer");
+
+  /**
+   * 4xx answers that stay the same for the same request whatever happens meanwhile: bad input (400, also a
+   * value the store refuses as data), an unknown rotation (404: ids are never reused, a deleted rotation stays
+   * deleted), a body too large or of the wrong type (413, 415), a key reused for another request (422).
+   * Every other failure depends on state that can change and is not replayed: 401/403 (tokens and grants),
+   * 408, 409 (the rotation is not active or has no members, a claim taken over), 429, and every 5xx.
+   */
+  private static final Set<Integer> FINAL_4XX = Set.of(400, 404, 413, 415, 422);
+
+  /** Whether {@code status} is the request's final answer: stored with the key and replayed for the retention. */
+  static boolean replayed(int status) {
+    return status >= 200 && status < 300 || FINAL_4XX.contains(status);
+  }
+
+  /** The response a failure is rendered as. */
+  private static Response asResponse(Throwable e) {
     Failure f = Failure.of(e);
-    if (f.status() >= 400 && f.status() < 500 && f.status() != 429) {
-      return new Response(f.status(), f.json().encode());
+    return new Response(f.status(), f.json().encode());
+  }
+
+  /**
+   * The request's identity for the key: JSON compared as JSON (object keys sorted, no whitespace), so a
+   * retry that serialises the same body differently is the same request; anything else as sent.
+   */
+  static String canonical(String body) {
+    if (body == null || body.isEmpty()) {
+      return "";
     }
-    return null;
+    try {
+      return Json.encode(canonical(Json.decodeValue(body)));
+    } catch (DecodeException e) {
+      return body;
+    }
+  }
+
+  static String canonical(JsonObject body) {
+    return Json.encode(canonical((Object) body));
+  }
+
+  private static Object canonical(Object v) {
+    if (v instanceof JsonObject o) {
+      JsonObject sorted = new JsonObject();
+      new TreeSet<>(o.fieldNames()).forEach(k -> sorted.put(k, canonical(o.getValue(k))));
+      return sorted;
+    }
+    if (v instanceof JsonArray a) {
+      JsonArray out = new JsonArray();
+      a.forEach(item -> out.add(canonical(item)));
+      return out;
+    }
+    return v;
   }
 
   static JsonObject parse(Response r) {

@@ -55,7 +55,7 @@ final class LeadFields {
           fields.put(name, b);
         }
       } else {
-        throw ApiException.invalid(name + ": not a lead field");
+        throw ApiException.invalid(name + ": unknown field (not one of the seed's lead fields)");
       }
     }
     return fields;

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,7 @@ final class LeadRoutes {
       if (token == null || token.revoked()) {
         return Future.failedFuture(new ApiException(401, "current_token: unknown or revoked token"));
       }
-      return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(body.encode()),
+      return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(Idempotent.canonical(body)),
           attempt -> assign(token, fields, attempt));
     });
     send(ctx, response);
@@ -193,7 +194,7 @@ final class LeadRoutes {
   void createToken(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long rotationId = Body.id(ctx, "rotationId");
-    String name = Body.string(Body.object(ctx), "name", true, Body.MAX_NAME);
+    String name = Body.string(Body.known(Body.object(ctx), "", Set.of("name")), "name", true, Body.MAX_NAME);
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -240,7 +241,7 @@ final class LeadRoutes {
     String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
     String body = ctx.body() == null ? "" : ctx.body().asString();
     send(ctx, idempotent.run(caller.accountId(), "next-user", key,
-        Idempotent.hash(String.valueOf(rotationId), body),
+        Idempotent.hash(String.valueOf(rotationId), Idempotent.canonical(body)),
         attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
             : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
   }

@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Insellerate-compatible integration API: manual reassignment of an application (a lead) by user id or
@@ -94,32 +95,59 @@ final class ReassignRoutes {
     throw new Refused("body: must be a JSON object");
   }
 
-  /** A user named by {@code {"UserId": ...}} or {@code {"Email": ...}}; {@code path} names it in messages. */
-  private record Ref(Long userId, String email, String path) {}
+  /** The fields of the seed's request body and of its agent references; any other field is refused. */
+  private static final Set<String> FIELDS = Set.of("ApplicationId", "Assignments", "PrimaryAgent",
+      "UnassignAllOtherUsers");
+  private static final Set<String> REF_FIELDS = Set.of("UserId", "Email");
+
+  /**
+   * A user named by {@code {"UserId": ...}} or {@code {"Email": ...}}, or by both when they are the same user;
+   * {@code path} names it in messages.
+   */
+  private record Ref(Long userId, String email, String path) {
+
+    String label() {
+      return path + (userId != null ? ".UserId" : ".Email");
+    }
+  }
+
+  private static void known(JsonObject o, String path, Set<String> fields) {
+    for (String name : o.fieldNames()) {
+      if (!fields.contains(name)) {
+        throw new Refused((path.isEmpty() ? "" : path + ".") + name + ": unknown field");
+      }
+    }
+  }
 
   private static Ref ref(Object value, String path) {
     if (!(value instanceof JsonObject o)) {
       throw new Refused(path + ": must be an object with UserId or Email");
     }
+    known(o, path, REF_FIELDS);
     Object id = o.getValue("UserId");
     Object email = o.getValue("Email");
+    if (email != null && (!(email instanceof String s) || s.isBlank())) {
+      throw new Refused(path + ".Email: must be a non-blank string");
+    }
+    String mail = email == null ? null : ((String) email).trim();
     if (id != null) {
       try {
         long userId = id instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue()
             : Long.parseLong(String.valueOf(id).trim());
-        return new Ref(userId, null, path + ".UserId");
+        return new Ref(userId, mail, path);
       } catch (NumberFormatException e) {
         throw new Refused(path + ".UserId: '" + id + "' is not a user id");
       }
     }
-    if (email instanceof String s && !s.isBlank()) {
-      return new Ref(null, s.trim(), path + ".Email");
+    if (mail != null) {
+      return new Ref(null, mail, path);
     }
     throw new Refused(path + ": needs UserId or Email");
   }
 
   private Future<Void> apply(Caller caller, JsonObject body) {
     String org = caller.accountId();
+    known(body, "", FIELDS);
     Object appRaw = body.getValue("ApplicationId");
     long applicationId;
     try {
@@ -170,10 +198,15 @@ final class ReassignRoutes {
   private Future<User> resolve(String org, Ref ref) {
     Future<User> user = ref.userId() != null ? store.getUser(org, ref.userId()) : store.findUserByEmail(org, ref.email());
     // the label names the field given, with the value given
-    String given = ref.path() + " " + (ref.userId() != null ? ref.userId() : ref.email());
+    String given = ref.label() + " " + (ref.userId() != null ? ref.userId() : ref.email());
     return user.map(u -> {
       if (u == null) {
         throw new Refused(given + ": no such user in org " + org);
+      }
+      if (ref.userId() != null && ref.email() != null && !ref.email().equalsIgnoreCase(u.email())) {
+        // emails are unique per org: an Email other than the UserId's names someone else (or nobody)
+        throw new Refused(ref.path() + ": UserId " + u.id() + " is " + u.email() + ", not " + ref.email()
+            + "; give one of them, or both of the same user");
       }
       if (!u.active()) {
         throw new Refused(given + (ref.userId() != null ? " (" + u.email() + ")" : "") + ": the user is inactive");

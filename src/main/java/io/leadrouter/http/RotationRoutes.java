@@ -18,11 +18,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Handlers of {@code /lead-rotations}: configuration goes to the store (create) or the owner, picks to the owner. */
 final class RotationRoutes {
+
+  /** The fields a rotation body may have: the seeds' {@code userRotationArray} or our {@code members}. */
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "status", "teamId", "members", "userRotationArray");
+  private static final Set<String> STATUS_FIELDS = Set.of("status");
 
   private final Store store;
   private final RotationService rotations;
@@ -36,7 +41,7 @@ final class RotationRoutes {
 
   void create(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
-    JsonObject body = Body.object(ctx);
+    JsonObject body = Body.known(Body.object(ctx), "", CREATE_FIELDS);
     String name = Body.string(body, "name", true, Body.MAX_NAME);
     Status status = status(body, false);
     Long teamId = teamId(body);
@@ -78,7 +83,8 @@ final class RotationRoutes {
   void update(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "rotationId");
-    JsonObject body = Body.object(ctx);
+    // status is known here only to be refused with a pointer to PATCH .../status
+    JsonObject body = Body.known(Body.object(ctx), "", CREATE_FIELDS);
     String name = Body.string(body, "name", false, Body.MAX_NAME);
     if (body.containsKey("name") && (name == null || name.isBlank())) {
       throw ApiException.invalid("name: must be a non-blank string");
@@ -101,7 +107,7 @@ final class RotationRoutes {
   void changeStatus(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "rotationId");
-    Status status = status(Body.object(ctx), true);
+    Status status = status(Body.known(Body.object(ctx), "", STATUS_FIELDS), true);
     HttpApiVerticle.respond(ctx, 200, rotations.changeStatus(
         new Rotation.ChangeStatus(caller.accountId(), id, status, caller.subject())).compose(this::withTeam));
   }
@@ -117,7 +123,13 @@ final class RotationRoutes {
   void nextUser(RoutingContext ctx) {
     long started = System.nanoTime();
     Caller caller = HttpApiVerticle.caller(ctx);
-    HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), Body.id(ctx, "rotationId"),
+    long id = Body.id(ctx, "rotationId");
+    if (ctx.request().getHeader("idempotency-key") != null) {
+      // a GET is not deduplicated: ignoring the key would hand out a second pick to a retry that counts on it
+      throw ApiException.invalid("Idempotency-Key: not honoured on GET; use POST /lead-rotations/" + id
+          + "/next-user to pick at most once per key");
+    }
+    HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), id,
         ctx.request().getHeader("x-request-id")).map(Views::nextUser)
         .onSuccess(v -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
   }

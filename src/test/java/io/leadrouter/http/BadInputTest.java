@@ -167,4 +167,94 @@ class BadInputTest {
     assertThat(m.statusCode()).isIn(404, 405);
     assertThat(m.bodyAsJsonObject().getJsonObject("error")).isNotNull();
   }
+
+  private JsonObject member(String email, int weight) {
+    return new JsonObject().put("email", email).put("weight", weight);
+  }
+
+  @Test
+  void unknownOrMisspelledFieldsAreRefusedNotIgnored() throws Exception {
+    // {"email":"a@x.com","weigth":5} used to be taken as weight 1
+    refused(api.post("/lead-rotations", new JsonObject().put("name", "x").put("members", new JsonArray()
+        .add(new JsonObject().put("email", "z@example.com").put("weigth", 5)))).await(10, TimeUnit.SECONDS),
+        400, "members[0].weigth: unknown field");
+    refused(api.put("/lead-rotations/" + id, new JsonObject().put("userRotationArray", new JsonArray()
+        .add(member("a@example.com", 2)).add(member("b@example.com", 1).put("wieght", 3))))
+        .await(10, TimeUnit.SECONDS), 400, "userRotationArray[1].wieght: unknown field");
+    refused(api.post("/lead-rotations", new JsonObject().put("name", "x").put("member", new JsonArray()
+        .add("z@example.com"))).await(10, TimeUnit.SECONDS), 400, "member: unknown field");
+    refused(api.put("/lead-rotations/" + id, new JsonObject().put("nmae", "y")).await(10, TimeUnit.SECONDS),
+        400, "nmae: unknown field");
+    refused(api.patch("/lead-rotations/" + id + "/status", new JsonObject().put("status", "archived")
+        .put("reason", "x")).await(10, TimeUnit.SECONDS), 400, "reason: unknown field");
+    refused(api.post("/lead-rotations/" + id + "/tokens", new JsonObject().put("name", "t").put("rotationId", id))
+        .await(10, TimeUnit.SECONDS), 400, "rotationId: unknown field");
+    assertThat(api.get("/lead-rotations/" + id + "/tokens").await(10, TimeUnit.SECONDS).bodyAsJsonObject()
+        .getJsonArray("items")).isEmpty();
+    // the directory: teams (and their members, which have no weight) and users
+    refused(api.post("/teams", new JsonObject().put("name", "t").put("members", new JsonArray()
+        .add(member("a@example.com", 2)))).await(10, TimeUnit.SECONDS), 400, "members[0].weight: unknown field");
+    refused(api.post("/teams", new JsonObject().put("name", "t").put("actve", false)).await(10, TimeUnit.SECONDS),
+        400, "actve: unknown field");
+    refused(api.post("/users", new JsonObject().put("email", "u@example.com").put("role", "closer"))
+        .await(10, TimeUnit.SECONDS), 400, "role: unknown field");
+    long team = api.post("/teams", new JsonObject().put("name", "t")).await(10, TimeUnit.SECONDS)
+        .bodyAsJsonObject().getLong("id");
+    refused(api.put("/teams/" + team, new JsonObject().put("members", new JsonArray()
+        .add(new JsonObject().put("email", "a@example.com").put("mail", "b@example.com"))))
+        .await(10, TimeUnit.SECONDS), 400, "members[0].mail: unknown field");
+    assertThat(api.get("/teams/" + team).await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("members"))
+        .isEmpty();
+    JsonObject users = api.get("/users").await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    assertThat(users.getLong("total")).as("no user created: %s", users).isEqualTo(2);
+    long a = users.getJsonArray("items").getJsonObject(0).getLong("id");
+    refused(api.put("/users/" + a, new JsonObject().put("nme", "A")).await(10, TimeUnit.SECONDS), 400,
+        "nme: unknown field");
+  }
+
+  @Test
+  void theErrorIsInvalidInputNamingThePath() throws Exception {
+    HttpResponse<Buffer> r = api.post("/lead-rotations", new JsonObject().put("name", "x").put("members",
+        new JsonArray().add(new JsonObject().put("email", "z@example.com").put("weigth", 5))))
+        .await(10, TimeUnit.SECONDS);
+    assertThat(r.bodyAsJsonObject()).isEqualTo(new JsonObject().put("error", new JsonObject()
+        .put("code", "invalid_input").put("message", "members[0].weigth: unknown field")));
+  }
+
+  @Test
+  void aMemberWhoseUserIdAndEmailNameDifferentUsersIsRefused() throws Exception {
+    JsonArray members = rotation().getJsonArray("members");
+    long a = Long.parseLong(members.getJsonObject(0).getString("userId"));
+    // b@example.com is another directory user; nobody@example.com is nobody: both contradict the id
+    for (String email : new String[] {"b@example.com", "nobody@example.com"}) {
+      refused(api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray()
+          .add(new JsonObject().put("userId", a).put("email", email))))
+          .await(10, TimeUnit.SECONDS), 400, "members[0]: userId " + a + " is a@example.com, not " + email);
+      refused(api.post("/teams", new JsonObject().put("name", "t").put("members", new JsonArray()
+          .add("b@example.com").add(new JsonObject().put("userId", a).put("email", email))))
+          .await(10, TimeUnit.SECONDS), 400, "members[1]");
+    }
+    assertThat(api.get("/teams").await(10, TimeUnit.SECONDS).bodyAsJsonObject().getLong("total")).isZero();
+    // a refused request adds no directory user for the other members' new emails
+    refused(api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray().add("new@example.com")
+        .add(new JsonObject().put("userId", a).put("email", "b@example.com")))).await(10, TimeUnit.SECONDS),
+        400, "members[1]: userId " + a);
+    refused(api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray().add("new@example.com")
+        .add(new JsonObject().put("userId", 987654)))).await(10, TimeUnit.SECONDS), 400, "members[1].userId");
+    assertThat(api.get("/users").await(10, TimeUnit.SECONDS).bodyAsJsonObject().getLong("total")).isEqualTo(2);
+    // both naming the same user (any case) is fine
+    HttpResponse<Buffer> same = api.put("/lead-rotations/" + id, new JsonObject().put("members", new JsonArray()
+        .add(new JsonObject().put("userId", a).put("email", "A@example.com").put("weight", 4))))
+        .await(10, TimeUnit.SECONDS);
+    assertThat(same.statusCode()).as(same.bodyAsString()).isEqualTo(200);
+    assertThat(same.bodyAsJsonObject().getJsonArray("members").getJsonObject(0).getInteger("weight")).isEqualTo(4);
+  }
+
+  @Test
+  void anIdempotencyKeyOnGetNextUserIsRefused() throws Exception {
+    HttpResponse<Buffer> r = api.request(HttpMethod.GET, "/lead-rotations/" + id + "/next-user")
+        .putHeader("Idempotency-Key", "k-1").send().await(10, TimeUnit.SECONDS);
+    refused(r, 400, "Idempotency-Key");
+    assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("use POST");
+  }
 }

@@ -310,4 +310,80 @@ class LeadsApiTest {
     assertThat(sequence()).as("only the first attempt picked").isEqualTo(1);
     assertThat(leadCount()).isZero();
   }
+
+  /** Every field of the seed's lead that a sender sets (the service sets id, owner, created_*, last_modified_by). */
+  private static final List<String> SEED_TEXT = List.of("assistant", "assistant_phone", "avatar", "birthdate",
+      "controller", "department", "description", "email", "fax", "firstName", "handle", "languages", "lastName",
+      "leadSource", "mailingCity", "mailingCountry", "mailingGeocodeAccuracy", "mailingState", "mailingStreet",
+      "phone", "photoUrl", "processor", "title");
+  private static final List<String> SEED_FLAGS = List.of("do_not_call", "email_opt_out", "fax_opt_out",
+      "invalid_lead");
+
+  @Test
+  void everySeedLeadFieldIsAcceptedAndAnUnknownOneIsRefusedByName() throws Exception {
+    JsonObject all = new JsonObject().put("current_token", token);
+    SEED_TEXT.forEach(f -> all.put(f, f.equals("email") ? "x@lead.example" : "v-" + f));
+    SEED_FLAGS.forEach(f -> all.put(f, true));
+    HttpResponse<Buffer> r = postLead(all, null);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    JsonObject stored = await(api.get("/v1/leads/" + r.bodyAsJsonObject().getString("id"))).bodyAsJsonObject();
+    SEED_TEXT.forEach(f -> assertThat(stored.getString(f)).as(f).isEqualTo(all.getString(f)));
+    SEED_FLAGS.forEach(f -> assertThat(stored.getBoolean(f)).as(f).isTrue());
+
+    HttpResponse<Buffer> typo = postLead(lead("A").put("firstname", "a"), null);
+    assertThat(typo.statusCode()).isEqualTo(400);
+    assertThat(typo.bodyAsJsonObject().getJsonObject("error").getString("message"))
+        .startsWith("firstname: unknown field");
+    assertThat(sequence()).as("only the good lead picked").isEqualTo(1);
+  }
+
+  @Test
+  void aKeyedLeadRefusedWhileArchivedIsAcceptedOnceReactivated() throws Exception {
+    await(api.patch("/lead-rotations/" + rotation + "/status", new JsonObject().put("status", "archived")));
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<Buffer> r = postLead(lead("A"), "while-archived");
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(409);
+    }
+    await(api.patch("/lead-rotations/" + rotation + "/status", new JsonObject().put("status", "active")));
+    HttpResponse<Buffer> accepted = postLead(lead("A"), "while-archived");
+    assertThat(accepted.statusCode()).as("the 409 was not replayed: %s", accepted.bodyAsString()).isEqualTo(201);
+    assertThat(postLead(lead("A"), "while-archived").bodyAsString()).as("the 201 is").isEqualTo(accepted.bodyAsString());
+    assertThat(sequence()).isEqualTo(1);
+    assertThat(leadCount()).isEqualTo(1);
+
+    await(api.patch("/lead-rotations/" + rotation + "/status", new JsonObject().put("status", "queued")));
+    HttpResponse<Buffer> queued = await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+        .putHeader("Idempotency-Key", "pick-queued").send());
+    assertThat(queued.statusCode()).isEqualTo(409);
+    await(api.patch("/lead-rotations/" + rotation + "/status", new JsonObject().put("status", "active")));
+    HttpResponse<Buffer> picked = await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+        .putHeader("Idempotency-Key", "pick-queued").send());
+    assertThat(picked.statusCode()).as(picked.bodyAsString()).isEqualTo(200);
+    assertThat(picked.bodyAsJsonObject().getLong("sequence")).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryWithTheSameJsonInAnotherKeyOrderAndSpacingIsTheSameRequest() throws Exception {
+    String first = "{\"current_token\":\"" + token + "\",\"firstName\":\"A\",\"do_not_call\":true}";
+    String reordered = "{ \"do_not_call\" : true,\n  \"firstName\": \"A\", \"current_token\": \"" + token + "\" }";
+    HttpResponse<Buffer> a = postRaw(first, "json-1");
+    assertThat(a.statusCode()).as(a.bodyAsString()).isEqualTo(201);
+    HttpResponse<Buffer> b = postRaw(reordered, "json-1");
+    assertThat(b.statusCode()).as(b.bodyAsString()).isEqualTo(201);
+    assertThat(b.bodyAsString()).isEqualTo(a.bodyAsString());
+    assertThat(postRaw(first.replace("\"A\"", "\"B\""), "json-1").statusCode()).as("another request").isEqualTo(422);
+    assertThat(sequence()).isEqualTo(1);
+
+    String body = "{\"a\":1,\"b\":[{\"y\":2,\"x\":1}]}";
+    String same = " {\"b\": [ {\"x\":1, \"y\":2} ], \"a\": 1} ";
+    HttpResponse<Buffer> p1 = await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+        .putHeader("Idempotency-Key", "json-2").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body)));
+    HttpResponse<Buffer> p2 = await(api.request(HttpMethod.POST, "/lead-rotations/" + rotation + "/next-user")
+        .putHeader("Idempotency-Key", "json-2").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(same)));
+    assertThat(p1.statusCode()).isEqualTo(200);
+    assertThat(p2.bodyAsString()).isEqualTo(p1.bodyAsString());
+    assertThat(sequence()).isEqualTo(2);
+  }
 }

@@ -211,4 +211,36 @@ class ReassignTest {
     assertThat(first.getJsonArray("Roles")).containsExactly("loan-officer");
     assertThat(users.getJsonObject(2).getJsonArray("Roles")).containsExactly("processor");
   }
+
+  @Test
+  void unknownFieldsAreRefusedByName() throws Exception {
+    List<String> before = agents();
+    JsonObject typo = reassign(request(byId(lo2), true).put("UnassignAllOtherUser", true));
+    assertThat(typo).isEqualTo(new JsonObject().put("Message", "UnassignAllOtherUser: unknown field")
+        .put("Success", false));
+    JsonObject inRef = reassign(request(byId(lo2).put("userId", lo2), true));
+    assertThat(inRef.getBoolean("Success")).isFalse();
+    assertThat(inRef.getString("Message")).isEqualTo("PrimaryAgent.userId: unknown field");
+    JsonObject inAssignment = reassign(request(byId(lo2), true, byId(proc), new JsonObject().put("Mail", "x@y.z")));
+    assertThat(inAssignment.getBoolean("Success")).isFalse();
+    assertThat(inAssignment.getString("Message")).isEqualTo("Assignments[1].Mail: unknown field");
+    assertThat(agents()).isEqualTo(before);
+  }
+
+  @Test
+  void aPrimaryAgentGivenByTheIdOfOneUserAndTheEmailOfAnotherIsRefused() throws Exception {
+    List<String> before = agents();
+    JsonObject mixed = reassign(request(byId(lo2).put("Email", "proc@example.com"), true));
+    assertThat(mixed.getBoolean("Success")).isFalse();
+    assertThat(mixed.getString("Message")).contains("PrimaryAgent").contains("lo2@example.com")
+        .contains("proc@example.com");
+    JsonObject nobody = reassign(request(byId(lo2), true, byId(proc).put("Email", "nobody@example.com")));
+    assertThat(nobody.getBoolean("Success")).isFalse();
+    assertThat(nobody.getString("Message")).startsWith("Assignments[0]");
+    assertThat(agents()).isEqualTo(before);
+    // both of the same user: fine
+    JsonObject same = reassign(request(byId(lo2).put("Email", "LO2@example.com"), true));
+    assertThat(same.getBoolean("Success")).as(same.encode()).isTrue();
+    assertThat(agents()).containsExactly("lo2@example.com*");
+  }
 }

@@ -179,6 +179,9 @@ class OpenApiContractTest {
     call(409, api, HttpMethod.PUT, "/users/" + bob, new JsonObject().put("email", "ann@example.com"));
     call(404, api, HttpMethod.PUT, "/users/999999", new JsonObject().put("name", "Nobody"));
     call(400, api, HttpMethod.PUT, "/users/" + bob, rejectedByRequestSchema("updateUser", new JsonObject().put("active", "yes")));
+    call(400, api, HttpMethod.POST, "/users", rejectedByRequestSchema("createUser", new JsonObject()
+        .put("email", "cy@example.com").put("role", "closer")));
+    call(400, api, HttpMethod.PUT, "/users/" + bob, rejectedByRequestSchema("updateUser", new JsonObject().put("nme", "B")));
     call(415, api, HttpMethod.PUT, "/users/" + bob, text("name=Bob"));
     long temp = id(call(201, api, HttpMethod.POST, "/users", new JsonObject().put("email", "temp@example.com")));
     call(204, api, HttpMethod.DELETE, "/users/" + temp, null);
@@ -189,6 +192,8 @@ class OpenApiContractTest {
     long team = id(call(201, api, HttpMethod.POST, "/teams", new JsonObject().put("name", "Closers")
         .put("members", new JsonArray().add(new JsonObject().put("userId", ann)).add("carl@example.com"))));
     call(400, api, HttpMethod.POST, "/teams", rejectedByRequestSchema("createTeam", new JsonObject().put("name", "")));
+    call(400, api, HttpMethod.POST, "/teams", rejectedByRequestSchema("createTeam", new JsonObject().put("name", "T")
+        .put("members", new JsonArray().add(new JsonObject().put("email", "ann@example.com").put("weight", 2)))));
     call(415, api, HttpMethod.POST, "/teams", text("name=Closers"));
     call(200, api, HttpMethod.GET, "/teams", null);
     call(200, api, HttpMethod.GET, "/teams/" + team, null);
@@ -217,6 +222,12 @@ class OpenApiContractTest {
         .put("members", new JsonArray())));
     call(400, api, HttpMethod.POST, "/lead-rotations", rejectedByRequestSchema("createLeadRotation", new JsonObject()
         .put("name", "x").put("members", new JsonArray().add(new JsonObject().put("email", "a@example.com").put("weight", 11)))));
+    call(400, api, HttpMethod.POST, "/lead-rotations", rejectedByRequestSchema("createLeadRotation", new JsonObject()
+        .put("name", "x").put("members", new JsonArray().add(new JsonObject().put("email", "a@example.com").put("weigth", 5)))));
+    call(400, api, HttpMethod.PUT, "/lead-rotations/" + weighted, rejectedByRequestSchema("updateLeadRotation",
+        new JsonObject().put("nmae", "x")));
+    call(400, api, HttpMethod.PATCH, "/lead-rotations/" + weighted + "/status", rejectedByRequestSchema(
+        "changeLeadRotationStatus", new JsonObject().put("status", "active").put("reason", "x")));
     call(415, api, HttpMethod.POST, "/lead-rotations", text("name=x"));
     call(200, api, HttpMethod.GET, "/lead-rotations", null);
     call(200, api, HttpMethod.GET, "/lead-rotations?status=active&teamId=" + team + "&limit=10&offset=0", null);
@@ -233,6 +244,7 @@ class OpenApiContractTest {
     call(409, api, HttpMethod.GET, "/lead-rotations/" + empty + "/next-user", null);
     call(404, api, HttpMethod.GET, "/lead-rotations/999999/next-user", null);
     call(400, api, HttpMethod.GET, "/lead-rotations/abc/next-user", null);
+    call(400, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/next-user", null, "Idempotency-Key", "use-post");
 
     JsonObject first = json(call(200, api, HttpMethod.POST, "/lead-rotations/" + weighted + "/next-user", null,
         "Idempotency-Key", "pick-1"));
@@ -288,6 +300,8 @@ class OpenApiContractTest {
     call(404, api, HttpMethod.POST, "/lead-rotations/999999/tokens", new JsonObject().put("name", "x"));
     call(400, api, HttpMethod.POST, "/lead-rotations/" + weighted + "/tokens",
         rejectedByRequestSchema("createIngestToken", new JsonObject().put("name", "")));
+    call(400, api, HttpMethod.POST, "/lead-rotations/" + weighted + "/tokens",
+        rejectedByRequestSchema("createIngestToken", new JsonObject().put("name", "x").put("rotation", weighted)));
     call(415, api, HttpMethod.POST, "/lead-rotations/" + weighted + "/tokens", text("name=x"));
     call(200, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/tokens", null);
     call(404, api, HttpMethod.GET, "/lead-rotations/999999/tokens", null);
@@ -336,6 +350,14 @@ class OpenApiContractTest {
     JsonObject refused = json(call(200, api, HttpMethod.POST, "/api/v2/pub/application/reassign?orgId=" + ACCOUNT,
         new JsonObject().put("ApplicationId", 999999).put("PrimaryAgent", new JsonObject().put("UserId", bob))));
     assertThat(refused.getBoolean("Success")).isFalse();
+    // a field the document does not define is refused by both (the route answers 200 with Success false)
+    JsonObject unknownField = new JsonObject().put("ApplicationId", leadId)
+        .put("PrimaryAgent", new JsonObject().put("UserId", bob).put("Name", "Bob"));
+    rejectedByRequestSchema("reassignApplication", unknownField);
+    HttpResponse<Buffer> unknownAnswer = await(api.request(HttpMethod.POST, "/api/v2/pub/application/reassign?orgId="
+        + ACCOUNT).sendJsonObject(unknownField));
+    validate(HttpMethod.POST, "/api/v2/pub/application/reassign?orgId=" + ACCOUNT, unknownAnswer);
+    assertThat(unknownAnswer.bodyAsJsonObject().getString("Message")).isEqualTo("PrimaryAgent.Name: unknown field");
     call(200, api, HttpMethod.GET, "/api/integration/GetUsers?orgId=" + ACCOUNT, null);
 
     call(204, api, HttpMethod.DELETE, "/lead-rotations/" + weighted + "/tokens/" + tokenId, null);
