@@ -44,6 +44,8 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   private static final long PERIOD_MS = 250;
   /** The member attribute naming a member's Vert.x node. */
   private static final String VERTX_NODE_ID = "__vertx.nodeId";
+  /** After a member left, how long before commands are resent: its clean-up in the event bus takes that. */
+  private static final long SETTLE_MS = 500;
 
   private final HazelcastInstance hazelcast;
   private final int count;
@@ -67,6 +69,7 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
         }
       }));
   private ClusterManager manager;
+  private volatile long lastDeparture;
   private UUID migrationListener;
   private UUID membershipListener;
   private UUID lostListener;
@@ -128,13 +131,31 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
     return !members.contains(member);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each member's event bus forgets a departed member in its own membership listener, which runs beside
+   * this one: it removes the departed member's registrations from the shared map, then drops its routing
+   * cache. The shared map can look clean (another member cleaned it) before this member's cache is, so a
+   * command is resent only once this member's own clean-up is over: {@code SETTLE_MS} after the departure,
+   * and after the cluster manager's membership handling (which holds its monitor) has finished.
+   */
   @Override
   public Future<Void> routable(String address) {
     if (departedNodes.isEmpty()) {
       return Future.succeededFuture();
     }
+    if (System.nanoTime() - lastDeparture < SETTLE_MS * 1_000_000) {
+      return Future.failedFuture("the cluster is still forgetting a member that left");
+    }
     Promise<List<RegistrationInfo>> registrations = Promise.promise();
-    manager.getRegistrations(address, registrations);
+    Future<Void> settled = io.vertx.core.Vertx.currentContext() == null ? Future.succeededFuture()
+        : io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+          synchronized (manager) { // the Hazelcast cluster manager handles membership changes holding it
+            return null;
+          }
+        }, false);
+    settled.onComplete(v -> manager.getRegistrations(address, registrations));
     return registrations.future().compose(list -> {
       for (RegistrationInfo r : list) {
         if (departedNodes.contains(r.nodeId())) {
@@ -258,6 +279,7 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
     if (node != null) {
       departedNodes.add(node);
     }
+    lastDeparture = System.nanoTime();
     Set<Object> gone = Set.of(event.getMember().getUuid());
     for (Consumer<Set<Object>> listener : departedListeners) {
       try {
