@@ -33,41 +33,13 @@ final class GroupCommit implements Acknowledgement {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-  /** A pick applied in memory, acknowledged once the replica holds it. */
-  private record Pending(UserPicked picked, RotationState after, Promise<Void> acknowledged) {}
-
-  /** One claimed rotation's replica traffic. */
-  private static final class Track {
-    final long id;
-    final long epoch;
-    long scheduleKey;
-    long replicated;
-    List<Pending> batch = new ArrayList<>();
-    /** One round is in flight. */
-    boolean replicating;
-    /** Listed to start a round at the end of this event-loop turn. */
-    boolean dirty;
-    Promise<Void> settled;
-
-    Track(long id, long epoch, long scheduleKey, long replicated) {
-      this.id = id;
-      this.epoch = epoch;
-      this.scheduleKey = scheduleKey;
-      this.replicated = replicated;
-    }
-
-    boolean idle() {
-      return !replicating && batch.isEmpty();
-    }
-  }
-
   private final Context context;
   private final Replica replica;
   private final Store store;
   private final WriteBehind writeBehind;
   private final IntPredicate hosted;
-  private final Map<Long, Track> tracks = new HashMap<>();
-  private final List<Track> dirty = new ArrayList<>();
+  private final Map<Long, ReplicaTrack> tracks = new HashMap<>();
+  private final List<ReplicaTrack> dirty = new ArrayList<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private boolean scheduled;
   private int unacknowledged;
@@ -112,7 +84,7 @@ final class GroupCommit implements Acknowledgement {
 
   @Override
   public void attach(long id, Loaded loaded) {
-    tracks.put(id, new Track(id, loaded.epoch(), loaded.scheduleKey(), loaded.state().sequence()));
+    tracks.put(id, new ReplicaTrack(id, loaded.epoch(), loaded.scheduleKey(), loaded.state().sequence()));
   }
 
   @Override
@@ -122,29 +94,30 @@ final class GroupCommit implements Acknowledgement {
 
   @Override
   public Future<Void> pick(long id, UserPicked picked, RotationState after) {
-    Track track = tracks.get(id);
+    ReplicaTrack track = tracks.get(id);
     if (track == null) {
       return Future.failedFuture(ActiveRotations.moved(id)); // a lifecycle attaches before it picks
     }
     Promise<Void> acknowledged = Promise.promise();
-    track.batch.add(new Pending(picked, after, acknowledged));
+    track.batch.add(new ReplicaTrack.Pending(picked, after, acknowledged));
     unacknowledged++;
-    if (!track.replicating && !track.dirty) {
-      track.dirty = true;
-      dirty.add(track);
-      if (!scheduled) {
-        scheduled = true;
-        context.runOnContext(v -> startRounds()); // after the rest of this turn's messages
-      }
-    } // else: goes with the round after the one in flight, or with this turn's round
+    if (track.replicating || track.dirty) {
+      return acknowledged.future(); // goes with the round after the one in flight, or with this turn's round
+    }
+    track.dirty = true;
+    dirty.add(track);
+    if (!scheduled) {
+      scheduled = true;
+      context.runOnContext(v -> startRounds()); // after the rest of this turn's messages
+    }
     return acknowledged.future();
   }
 
   private void startRounds() {
     scheduled = false;
-    List<Track> due = new ArrayList<>(dirty);
+    List<ReplicaTrack> due = new ArrayList<>(dirty);
     dirty.clear();
-    for (Track track : due) {
+    for (ReplicaTrack track : due) {
       track.dirty = false;
       if (!track.replicating && !track.batch.isEmpty()) {
         round(track);
@@ -152,13 +125,13 @@ final class GroupCommit implements Acknowledgement {
     }
   }
 
-  private void round(Track track) {
-    List<Pending> picks = track.batch;
+  private void round(ReplicaTrack track) {
+    List<ReplicaTrack.Pending> picks = track.batch;
     track.batch = new ArrayList<>();
-    Pending last = picks.get(picks.size() - 1);
+    ReplicaTrack.Pending last = picks.get(picks.size() - 1);
     long to = last.picked().sequence();
     List<Assignment> rows = new ArrayList<>(picks.size());
-    for (Pending p : picks) {
+    for (ReplicaTrack.Pending p : picks) {
       rows.add(writeBehind.row(p.picked()));
     }
     track.replicating = true;
@@ -190,19 +163,18 @@ final class GroupCommit implements Acknowledgement {
       } else {
         LOG.info("rotation {}: {} picks from sequence {} not acknowledged: {}", track.id,
             picks.size() + track.batch.size(), picks.get(0).picked().sequence(), ar.cause().getMessage());
-        List<Pending> after = track.batch;
+        List<ReplicaTrack.Pending> after = track.batch;
         track.batch = new ArrayList<>();
         unacknowledged -= after.size();
         tracks.remove(track.id, track); // its memory ran ahead of the replica: the track ends here
         picks.forEach(p -> p.acknowledged().fail(ar.cause()));
         after.forEach(p -> p.acknowledged().fail(ar.cause()));
         if (track.settled != null) {
-          track.settled.fail(ar.cause());
-          track.settled = null;
+          track.settled.fail(ar.cause()); // the track is over: nobody asks it again
         }
       }
       if (unacknowledged == 0 && !idleWaiters.isEmpty()) {
-        List<Promise<Void>> done = new ArrayList<>(idleWaiters);
+        List<Promise<Void>> done = List.copyOf(idleWaiters);
         idleWaiters.clear();
         done.forEach(Promise::complete);
       }
@@ -211,13 +183,13 @@ final class GroupCommit implements Acknowledgement {
 
   @Override
   public boolean settled(long id) {
-    Track track = tracks.get(id);
+    ReplicaTrack track = tracks.get(id);
     return track == null || track.idle();
   }
 
   @Override
   public Future<Void> whenSettled(long id) {
-    Track track = tracks.get(id);
+    ReplicaTrack track = tracks.get(id);
     if (track == null || track.idle()) {
       return Future.succeededFuture();
     }
@@ -233,7 +205,7 @@ final class GroupCommit implements Acknowledgement {
    */
   @Override
   public Future<Void> save(long id, RotationState before, RotationState next) {
-    Track track = tracks.get(id);
+    ReplicaTrack track = tracks.get(id);
     if (track == null) {
       return Future.failedFuture(ActiveRotations.moved(id));
     }
@@ -245,13 +217,13 @@ final class GroupCommit implements Acknowledgement {
   }
 
   /** Records a new position (and schedule) with no pick, fenced like a pick. Only when no round is in flight. */
-  private Future<Void> touch(Track track, int position, long scheduleKey) {
+  private Future<Void> touch(ReplicaTrack track, int position, long scheduleKey) {
     return replica.append(track.id, track.epoch, track.replicated, track.replicated, position, scheduleKey, List.of());
   }
 
   @Override
   public Future<Void> delete(long id) {
-    Track track = tracks.get(id);
+    ReplicaTrack track = tracks.get(id);
     Future<Void> deleted = writeBehind.drain().compose(v -> store.deleteRotation(id));
     return track == null ? deleted : deleted.onSuccess(v -> replica.forget(id, track.epoch));
   }
@@ -262,7 +234,7 @@ final class GroupCommit implements Acknowledgement {
    */
   @Override
   public Future<Void> forget(long id) {
-    Track track = tracks.get(id);
+    ReplicaTrack track = tracks.get(id);
     if (track == null) {
       return Future.succeededFuture();
     }
@@ -280,7 +252,7 @@ final class GroupCommit implements Acknowledgement {
       upTo.merge(a.rotationId(), a.sequence(), Math::max);
     }
     upTo.forEach((id, sequence) -> {
-      Track track = tracks.get(id);
+      ReplicaTrack track = tracks.get(id);
       if (track != null && track.epoch != 0) {
         replica.trim(id, track.epoch, sequence); // best effort: a newer owner trims after its own flush
       }

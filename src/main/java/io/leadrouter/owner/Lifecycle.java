@@ -158,6 +158,8 @@ final class Lifecycle {
   private void finish() {
     if (!stash.isEmpty() && deps.hosted().test(partition)) {
       deps.ack().detach(id);
+      rotation = null; // what it held is released: nothing of it may be released again or picked from
+      block = null;
       Activating activating = new Activating();
       move(activating);
       load(activating);
