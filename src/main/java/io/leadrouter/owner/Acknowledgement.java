@@ -48,8 +48,11 @@ interface Acknowledgement {
   /** Deletes the rotation once the write-behind has stored everything before it. Only when {@link #settled}. */
   Future<Void> delete(long id);
 
-  /** After its unused numbers went back: the rotation leaves memory cleanly. Best effort, never fails. */
-  Future<Void> forget(long id);
+  /**
+   * The rotation leaves memory cleanly: once {@code numbersBack} (its unused numbers given back) completes, a
+   * cluster forgets its replica entry, under the claim held now. Best effort, never fails.
+   */
+  Future<Void> release(long id, Future<Void> numbersBack);
 
   /** Picks not yet in the store: the write-behind backlog plus the picks not yet acknowledged. */
   int buffered();

@@ -233,12 +233,12 @@ final class GroupCommit implements Acknowledgement {
    * A claim that comes first keeps the entry (the forget is fenced).
    */
   @Override
-  public Future<Void> forget(long id) {
+  public Future<Void> release(long id, Future<Void> numbersBack) {
     ReplicaTrack track = tracks.get(id);
     if (track == null) {
-      return Future.succeededFuture();
+      return numbersBack;
     }
-    return replica.forget(id, track.epoch).recover(e -> {
+    return numbersBack.compose(v -> replica.forget(id, track.epoch)).recover(e -> {
       // the entry stays: the next owner resumes from it, which holds exactly the acknowledged picks
       LOG.info("rotation {}: replica entry kept ({})", id, e.getMessage());
       return Future.succeededFuture();

@@ -239,7 +239,7 @@ final class Lifecycle {
 
   /** Gives back the unused numbers, then (in a cluster) forgets the replica entry. Best effort: never fails. */
   Future<Void> release() {
-    return block.release(rotation.state().sequence()).compose(v -> deps.ack().forget(id));
+    return deps.ack().release(id, block.release(rotation.state().sequence()));
   }
 
   static StoreException notFound(long id) {
