@@ -169,4 +169,56 @@ class LifecycleMatrixTest {
       }
     }
   }
+
+  static Stream<Arguments> modeTimesCommand() {
+    List<Arguments> all = new ArrayList<>();
+    for (boolean cluster : List.of(false, true)) {
+      for (LongFunction<Command> c : COMMANDS) {
+        all.add(Arguments.of(cluster ? "cluster" : "single node", c.apply(0).getClass().getSimpleName(), c));
+      }
+    }
+    return all.stream();
+  }
+
+  @ParameterizedTest(name = "Ready ({0}) × {1}")
+  @MethodSource("modeTimesCommand")
+  void readyRotationRunsTheCommandAtOnce(String mode, String name, LongFunction<Command> command) {
+    try (OwnerFixture f = new OwnerFixture(mode.equals("cluster"), 2, 1000)) {
+      long id = f.createRotation();
+      Sent first = f.send(pick(id));
+      f.settle();
+      assertThat(first.sequence()).isEqualTo(1);
+      assertThat(f.state(id)).isInstanceOf(LifecycleState.Ready.class);
+      Sent sent = f.send(command.apply(id));
+      f.settle(); // a cluster pick is answered after its replica round, at the end of the turn
+      Object answer = sent.ok();
+      if (answer instanceof PickReply r) {
+        assertThat(r.picked().sequence()).isEqualTo(2);
+      } else {
+        assertThat(answer).isInstanceOf(RotationState.class);
+      }
+      boolean deleted = command.apply(id) instanceof io.leadrouter.rotation.Rotation.Delete;
+      if (deleted) {
+        assertThat(f.state(id)).isNull();
+      } else {
+        assertThat(f.state(id)).isInstanceOf(LifecycleState.Ready.class);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "Gone ({0}) × {1}")
+  @MethodSource("modeTimesCommand")
+  void goneRotationAnswersNotFoundAndStaysOutOfMemory(String mode, String name, LongFunction<Command> command) {
+    try (OwnerFixture f = new OwnerFixture(mode.equals("cluster"), 2, 1000)) {
+      long id = f.createRotation();
+      f.send(pick(id));
+      f.settle();
+      assertThat(f.send(delete(id)).ok()).isInstanceOf(RotationState.class);
+      assertThat(f.state(id)).isNull();
+      Sent sent = f.send(command.apply(id));
+      f.settle();
+      assertThat(sent.failure()).isEqualTo(404);
+      assertThat(f.state(id)).isNull();
+    }
+  }
 }

@@ -230,6 +230,43 @@ class LifecycleTest {
   }
 
   @Test
+  void leavingDuringAConfigurationWriteStillAnswersIt() {
+    try (OwnerFixture f = new OwnerFixture(true, 100, 1000)) {
+      long id = f.createRotation();
+      f.send(pick(id));
+      f.settle();
+      f.on(() -> f.gated.gate("saveRotation"));
+      Sent rename = f.send(rename(id, "x"));
+      Sent stashed = f.send(pick(id));
+      assertThat(f.state(id)).isInstanceOf(Persisting.class);
+      f.hosted = false;
+      f.on(() -> f.rotations.leave(0));
+      assertThat(stashed.failure()).isEqualTo(Messages.MOVED);
+      assertThat(f.state(id)).isNull();
+      f.on(() -> f.gated.open("saveRotation"));
+      assertThat(((RotationState) rename.ok()).name()).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void leavingWhileAPickWaitsForItsBlockFailsItAndIgnoresTheLateBlock() {
+    try (OwnerFixture f = new OwnerFixture(true, 2, 1000)) {
+      long id = f.createRotation();
+      f.on(() -> f.gated.gate("reserveSequences"));
+      Sent parked = f.send(pick(id));
+      assertThat(f.state(id)).isInstanceOf(AwaitingBlock.class);
+      f.hosted = false;
+      f.on(() -> f.rotations.leave(0));
+      assertThat(parked.failure()).isEqualTo(Messages.MOVED);
+      assertThat(f.state(id)).isNull();
+      f.on(() -> f.gated.open("reserveSequences"));
+      f.settle();
+      assertThat(parked.replies).isEqualTo(1);
+      assertThat(f.replica.appends).isZero();
+    }
+  }
+
+  @Test
   void stopFailsParkedCommandsAsMovedAndReleasesTheRest() {
     try (OwnerFixture f = new OwnerFixture(true, 2, 1000)) {
       long id = f.createRotation();
