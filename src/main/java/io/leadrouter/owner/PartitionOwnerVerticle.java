@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Owner of a share of the partitions: every partition {@code p} with {@code p % owners == index} that this
  * node hosts (all of them on a single node; in a cluster, those whose Hazelcast partition this member owns).
  * For each hosted partition it registers one consumer on the partition's address (cluster-wide in a
- * cluster, never one per rotation) and runs the commands of its rotations ({@link ActiveRotations}).
+ * cluster, never one per rotation) and runs the commands of its rotations ({@link ActiveRotations}, one
+ * {@link Lifecycle} per rotation in memory).
  *
  * <p>All commands of a rotation arrive here and run one at a time on this verticle's event loop, which is
  * the only concurrency control on picks.
@@ -76,8 +78,10 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   public Future<?> start() {
     writeBehind = new WriteBehind(vertx, store, settings.node(), settings.writeBufferMax(), settings.flushBatch(),
         settings.flushIntervalMs(), metrics);
-    rotations = new ActiveRotations(context, store, settings, clock, metrics, writeBehind, replica,
-        p -> hosted.containsKey(p) && ownership.hosts(p));
+    IntPredicate serves = p -> hosted.containsKey(p) && ownership.hosts(p);
+    Acknowledgement ack = replica == null ? new AckFromMemory(store, writeBehind)
+        : new GroupCommit(context, replica, store, writeBehind, serves);
+    rotations = new ActiveRotations(ack, store, settings, clock, metrics, writeBehind, serves);
     status.capacity = settings.writeBufferMax();
     vertx.setPeriodic(settings.flushIntervalMs(), id -> {
       writeBehind.tick();
