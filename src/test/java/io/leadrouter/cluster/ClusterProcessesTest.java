@@ -71,7 +71,12 @@ class ClusterProcessesTest {
       load.target(cluster.start(1));
       awaitMembers(cluster, 3, new int[] {0, 1, 2});
       int restartedPort = cluster.httpPort(1);
-      Thread.sleep(3_000);
+      // the restarted member serves (a liveness bound: a cold JVM on a loaded machine may take seconds)
+      long deadline = System.currentTimeMillis() + 60_000;
+      do {
+        Thread.sleep(500);
+      } while (PickLoad.perPort(load.answers(), restartedPort).size() < 10 && System.currentTimeMillis() < deadline);
+      Thread.sleep(1_000);
       load.stop();
 
       int rows = load.verify(pgUri);
