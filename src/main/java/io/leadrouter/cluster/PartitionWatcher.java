@@ -79,6 +79,7 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
     this.count = count;
     this.owned = new boolean[count];
     this.owners = new UUID[count];
+    this.lastDeparture = System.nanoTime() - 10 * SETTLE_MS * 1_000_000;
   }
 
   /** Blocking: reads the partition table once, then follows it; {@code manager} holds the event-bus registrations. */
@@ -145,7 +146,7 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
     if (departedNodes.isEmpty()) {
       return Future.succeededFuture();
     }
-    if (System.nanoTime() - lastDeparture < SETTLE_MS * 1_000_000) {
+    if (settling()) {
       return Future.failedFuture("the cluster is still forgetting a member that left");
     }
     Promise<List<RegistrationInfo>> registrations = Promise.promise();
@@ -164,6 +165,11 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
       }
       return Future.succeededFuture();
     });
+  }
+
+  @Override
+  public boolean settling() {
+    return System.nanoTime() - lastDeparture < SETTLE_MS * 1_000_000;
   }
 
   @Override

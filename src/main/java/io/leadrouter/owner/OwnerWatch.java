@@ -26,6 +26,12 @@ public interface OwnerWatch {
   /** Calls {@code listener} (on any thread) with the members that left; returns what cancels it. */
   Runnable onDeparted(Consumer<Set<Object>> listener);
 
+  /**
+   * Whether a member left so recently that this member's event bus may still route to it: a command sent now
+   * waits for {@link #routable} first.
+   */
+  boolean settling();
+
   /** Whether this member is still in a cluster (its Hazelcast instance runs). */
   boolean connected();
 
@@ -48,6 +54,11 @@ public interface OwnerWatch {
       @Override
       public Future<Void> routable(String address) {
         return Future.succeededFuture();
+      }
+
+      @Override
+      public boolean settling() {
+        return false;
       }
 
       @Override

@@ -125,12 +125,12 @@ public final class RotationService {
     String address = Partitioner.address(partition);
     Future<Object> attempt;
     if (owner != null && watch.departed(owner)) {
-      // the partition table still names a member that left: wait for the new owner
-      attempt = Future.failedFuture(new OwnerLeft());
-    } else if (afterDeparture) {
+      // the partition table still names a member that left: wait for the new owner (nothing sent)
+      attempt = Future.failedFuture(new NotRoutable());
+    } else if (afterDeparture || watch.settling()) {
       // the event bus drops what it still routes to the member that left: wait until it forgot it
       attempt = watch.routable(address)
-          .transform(ar -> ar.succeeded() ? vertx.timer(ROUTES_SETTLE_MS) : Future.failedFuture(new OwnerLeft()))
+          .transform(ar -> ar.succeeded() ? vertx.timer(ROUTES_SETTLE_MS) : Future.failedFuture(new NotRoutable()))
           .compose(v -> request(address, command, watch.ownerOf(partition),
               Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
     } else {
@@ -146,9 +146,10 @@ public final class RotationService {
             + "while deleting it; the delete may or may not have happened — check and retry"));
       }
       boolean ownerLeft = ar.cause() instanceof OwnerLeft;
-      if ((moving(ar.cause()) || ownerLeft) && remaining > backoffMs) {
+      boolean waiting = ar.cause() instanceof NotRoutable; // nothing was sent
+      if ((moving(ar.cause()) || ownerLeft || waiting) && remaining > backoffMs) {
         return vertx.timer(backoffMs).compose(v -> sendUntil(command, deadline, Math.min(MAX_BACKOFF_MS, backoffMs * 2),
-            afterDeparture || ownerLeft));
+            afterDeparture || ownerLeft || waiting));
       }
       return Future.failedFuture(translate(ar.cause()));
     });
@@ -210,6 +211,13 @@ public final class RotationService {
     return new ServiceException(503, "this member has lost its cluster connection; retry through another member");
   }
 
+  /** The event bus may still route the command to a member that left: it was not sent. */
+  private static final class NotRoutable extends RuntimeException {
+    NotRoutable() {
+      super("the event bus may still route to a member that left", null, false, false);
+    }
+  }
+
   /** The member a command was sent to left the cluster before answering. */
   private static final class OwnerLeft extends RuntimeException {
     OwnerLeft() {
@@ -223,7 +231,7 @@ public final class RotationService {
   }
 
   private static Throwable translate(Throwable t) {
-    if (t instanceof OwnerLeft) {
+    if (t instanceof OwnerLeft || t instanceof NotRoutable) {
       return new ServiceException(503, "the rotation's owner left the cluster and no new owner answered in time; retry");
     }
     if (t instanceof ReplyException re) {
