@@ -38,6 +38,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionOwnerVerticle.class);
   private static final long REREGISTER_DELAY_MS = 200;
+  private static final long RELEASE_DELAY_MS = 3_000;
 
   private final int index;
   private final Partitioner partitioner;
@@ -49,6 +50,12 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private final Ownership ownership;
   private final Replica replica;
   private final Map<Integer, MessageConsumer<Command>> hosted = new HashMap<>();
+  /**
+   * Consumers of partitions handed over, kept registered for {@code RELEASE_DELAY_MS}: the event bus drops a
+   * message that reaches a node with no consumer for its address (it does not refuse it), and the other
+   * members route here until they learn of the new owner, so until then this node answers MOVED.
+   */
+  private final Map<Integer, MessageConsumer<Command>> releasing = new HashMap<>();
   private WriteBehind writeBehind;
   private ActiveRotations rotations;
   private Runnable stopWatching = () -> { };
@@ -114,6 +121,8 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     List<Future<Void>> unregistered = new ArrayList<>();
     hosted.values().forEach(c -> unregistered.add(c.unregister()));
     hosted.clear();
+    releasing.values().forEach(c -> unregistered.add(c.unregister()));
+    releasing.clear();
     Future<Void> settled = Future.join(unregistered).<Void>mapEmpty().recover(e -> {
       // the cluster is gone from under this member (its registrations went with it): drain all the same
       LOG.warn("owner {}: could not unregister its partitions: {}", index, e.toString());
@@ -134,6 +143,11 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   // ---- hosting ----------------------------------------------------------------------------------------
 
   private Future<Void> host(int partition) {
+    MessageConsumer<Command> kept = releasing.remove(partition);
+    if (kept != null) { // handed over and back before its consumer was released: it is still registered
+      hosted.put(partition, kept);
+      return Future.succeededFuture();
+    }
     String address = Partitioner.address(partition);
     MessageConsumer<Command> c = settings.clustered()
         ? vertx.eventBus().consumer(address, this::onCommand)
@@ -165,8 +179,16 @@ public final class PartitionOwnerVerticle extends VerticleBase {
         host(p);
         gained.add(p);
       } else if (!owns && hosted.containsKey(p)) {
-        // stop accepting: its senders resend to the new owner (no handler here, or MOVED)
-        hosted.remove(p).unregister();
+        // stop serving: what still arrives is answered MOVED (its sender resends it to the new owner) until
+        // the consumer is released, once every member routes the partition to its new owner
+        MessageConsumer<Command> c = hosted.remove(p);
+        releasing.put(p, c);
+        int partition = p;
+        vertx.setTimer(RELEASE_DELAY_MS, t -> {
+          if (releasing.remove(partition, c)) {
+            c.unregister();
+          }
+        });
         rotations.leave(p);
         lost++;
       }

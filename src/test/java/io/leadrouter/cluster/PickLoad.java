@@ -95,7 +95,7 @@ final class PickLoad {
     long started = System.currentTimeMillis();
     client.get(port, "localhost", "/lead-rotations/" + rotation + "/next-user")
         .putHeader("authorization", "Bearer " + token).putHeader("x-account-id", account)
-        .timeout(15_000).send()
+        .timeout(ProcessCluster.REQUEST_TIMEOUT_MS + 5_000).send()
         .onComplete(ar -> {
           timings.add(new long[] {started, System.currentTimeMillis() - started});
           boolean ok = ar.succeeded() && ar.result().statusCode() == 200;
