@@ -18,6 +18,8 @@ import java.util.List;
 final class HazelcastSetup {
 
   static final String CLUSTER_NAME = "lead-router";
+  /** Member attribute: how many owner verticles the member runs (owner {@code p % owners} serves {@code p}). */
+  static final String OWNERS_ATTRIBUTE = "leadrouter.owners";
 
   private HazelcastSetup() {}
 
@@ -26,6 +28,7 @@ final class HazelcastSetup {
     hz.setClusterName(CLUSTER_NAME);
     // every member must agree: rotation id → partition is the same everywhere
     hz.setProperty("hazelcast.partition.count", String.valueOf(settings.partitions()));
+    hz.getMemberAttributeConfig().setAttribute(OWNERS_ATTRIBUTE, String.valueOf(settings.owners()));
     // a write whose backup did not confirm in time fails instead of succeeding silently: a pick is
     // acknowledged only when a second member holds it
     hz.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");

@@ -59,6 +59,8 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   private volatile boolean[] owned;
   /** The owner member of each partition, as last read. */
   private volatile UUID[] owners;
+  /** The owner verticle's address on the member owning each partition, as last read (null: unknown). */
+  private volatile String[] ownerAddresses;
   private volatile Set<UUID> members = Set.of();
   /** Event-bus node ids of the members that left (the latest ones). */
   private final Set<String> departedNodes = java.util.Collections.newSetFromMap(
@@ -79,6 +81,7 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
     this.count = count;
     this.owned = new boolean[count];
     this.owners = new UUID[count];
+    this.ownerAddresses = new String[count];
     this.lastDeparture = System.nanoTime() - 10 * SETTLE_MS * 1_000_000;
   }
 
@@ -125,6 +128,11 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   @Override
   public Object ownerOf(int partition) {
     return owners[partition];
+  }
+
+  @Override
+  public String ownerAddress(int partition) {
+    return ownerAddresses[partition];
   }
 
   @Override
@@ -216,17 +224,35 @@ final class PartitionWatcher implements Ownership, OwnerWatch, MigrationListener
   private void refresh() {
     boolean[] next = new boolean[count];
     UUID[] nextOwners = new UUID[count];
+    String[] nextAddresses = new String[count];
     for (Partition p : hazelcast.getPartitionService().getPartitions()) {
       Member owner = p.getOwner();
-      next[p.getPartitionId()] = owner != null && owner.localMember();
-      nextOwners[p.getPartitionId()] = owner == null ? null : owner.getUuid();
+      int id = p.getPartitionId();
+      next[id] = owner != null && owner.localMember();
+      nextOwners[id] = owner == null ? null : owner.getUuid();
+      nextAddresses[id] = owner == null ? null : ownerAddress(owner, id);
     }
     owners = nextOwners;
+    ownerAddresses = nextAddresses;
     if (!Arrays.equals(next, owned)) {
       int before = ownedCount();
       owned = next;
       LOG.info("cluster: this member owns {} of {} partitions (was {})", ownedCount(), count, before);
       listeners.forEach(Runnable::run);
+    }
+  }
+
+  /** The address of the owner verticle serving {@code partition} on {@code member}; null if it does not say. */
+  private static String ownerAddress(Member member, int partition) {
+    String node = member.getAttribute(VERTX_NODE_ID);
+    String owners = member.getAttribute(HazelcastSetup.OWNERS_ATTRIBUTE);
+    if (node == null || owners == null) {
+      return null;
+    }
+    try {
+      return io.leadrouter.owner.Partitioner.ownerAddress(node, partition % Integer.parseInt(owners));
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

@@ -14,6 +14,13 @@ public interface OwnerWatch {
   /** The member owning {@code partition} as last seen, or null when unknown. Cheap and non-blocking. */
   Object ownerOf(int partition);
 
+  /**
+   * The event-bus address of the owner serving {@code partition} on the member that owns it, or null when
+   * unknown: commands go there rather than to the partition's address, whose registrations come and go as
+   * partitions move (and the event bus drops a message that reaches a node after its consumer left).
+   */
+  String ownerAddress(int partition);
+
   /** Whether {@code member} has left the cluster (as far as this member knows). */
   boolean departed(Object member);
 
@@ -43,6 +50,11 @@ public interface OwnerWatch {
     return new OwnerWatch() {
       @Override
       public Object ownerOf(int partition) {
+        return null;
+      }
+
+      @Override
+      public String ownerAddress(int partition) {
         return null;
       }
 

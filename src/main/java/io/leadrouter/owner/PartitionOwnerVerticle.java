@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +58,8 @@ public final class PartitionOwnerVerticle extends VerticleBase {
    * members route here until they learn of the new owner, so until then this node answers MOVED.
    */
   private final Map<Integer, MessageConsumer<Command>> releasing = new HashMap<>();
+  /** Cluster: this owner's own address, for the commands of every partition it hosts. */
+  private MessageConsumer<Command> ownerConsumer;
   private WriteBehind writeBehind;
   private ActiveRotations rotations;
   private Runnable stopWatching = () -> { };
@@ -103,6 +107,13 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     }
     Context ctx = context;
     stopWatching = ownership.onChange(() -> ctx.runOnContext(v -> rehost()));
+    if (settings.clustered()) {
+      // one address for every partition this owner hosts, registered as long as the owner lives: a command for
+      // a partition it no longer hosts is answered MOVED here, never dropped (see OwnerWatch#ownerAddress)
+      ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+      ownerConsumer = vertx.eventBus().consumer(Partitioner.ownerAddress(manager.getNodeId(), index), this::onCommand);
+      ready.add(ownerConsumer.completion());
+    }
     status.partitions = hosted.size();
     metrics.owner(index, status::backlog, status::activeRotations, status::partitions);
     return Future.join(ready);
@@ -123,6 +134,9 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     hosted.clear();
     releasing.values().forEach(c -> unregistered.add(c.unregister()));
     releasing.clear();
+    if (ownerConsumer != null) {
+      unregistered.add(ownerConsumer.unregister());
+    }
     Future<Void> settled = Future.join(unregistered).<Void>mapEmpty().recover(e -> {
       // the cluster is gone from under this member (its registrations went with it): drain all the same
       LOG.warn("owner {}: could not unregister its partitions: {}", index, e.toString());
@@ -222,7 +236,15 @@ public final class PartitionOwnerVerticle extends VerticleBase {
 
   private void onCommand(Message<Command> message) {
     String address = message.address();
-    int partition = Integer.parseInt(address, Partitioner.ADDRESS_PREFIX.length(), address.length(), 10);
+    int partition;
+    try {
+      partition = address.startsWith(Partitioner.ADDRESS_PREFIX)
+          ? Integer.parseInt(address, Partitioner.ADDRESS_PREFIX.length(), address.length(), 10)
+          : partitioner.partitionOf(message.body().rotationId());
+    } catch (RuntimeException e) { // no partition table (the cluster is gone): someone else serves it
+      Messages.fail(message, ActiveRotations.moved(message.body().rotationId()));
+      return;
+    }
     if (!hosted.containsKey(partition)) {
       Messages.fail(message, ActiveRotations.moved(message.body().rotationId()));
     } else {

@@ -12,6 +12,13 @@ public interface Partitioner {
 
   int partitionCount();
 
+  /** Where a cluster member's owner {@code index} takes the commands of every partition it hosts. */
+  String OWNER_PREFIX = "leadrouter.owner.";
+
+  static String ownerAddress(String nodeId, int index) {
+    return OWNER_PREFIX + nodeId + "." + index;
+  }
+
   static String address(int partition) {
     return ADDRESS_PREFIX + partition;
   }

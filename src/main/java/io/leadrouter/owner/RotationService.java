@@ -122,7 +122,8 @@ public final class RotationService {
           + e.getClass().getSimpleName() + "); retry through another member"));
     }
     Object owner = watch.ownerOf(partition);
-    String address = Partitioner.address(partition);
+    String ownerAddress = watch.ownerAddress(partition);
+    String address = ownerAddress != null ? ownerAddress : Partitioner.address(partition);
     Future<Object> attempt;
     if (owner != null && watch.departed(owner)) {
       // the partition table still names a member that left: wait for the new owner (nothing sent)
