@@ -84,7 +84,7 @@ public final class ClusterNode {
 
   /** Which member owns each partition, and which members left: for failing over at once. */
   public OwnerWatch owners() {
-    return watcher;
+    return watcher.members();
   }
 
   public Replica replica() {
