@@ -45,6 +45,12 @@ public final class Metrics {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
+  /** {@code leadrouter_build_info{version}} = 1: which version each member runs (e.g. during a rolling update). */
+  public static void buildInfo(MeterRegistry registry, String version) {
+    Gauge.builder("leadrouter.build.info", () -> 1).tag("version", version)
+        .description("the running build; the value is always 1").register(registry);
+  }
+
   public static VertxOptions vertxOptions() {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true)
