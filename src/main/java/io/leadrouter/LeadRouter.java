@@ -78,6 +78,8 @@ public final class LeadRouter {
     LeadRouter app = new LeadRouter(vertx, store, service, cluster);
     Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
     Edge edge = new Edge(store, service, metrics, app.readiness::check, node, keyRetention);
+    metrics.buildInfo(Version.VERSION);
+    metrics.writeBufferCapacity(config.writeBufferMax());
     if (cluster != null) {
       cluster.registerMetrics(metrics.registry());
     }

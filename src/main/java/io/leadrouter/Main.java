@@ -74,11 +74,7 @@ public final class Main {
     Config.unknownEnvironment(System.getenv()).forEach(name ->
         LOG.warn("environment: {} names no setting and is ignored (see --help)", name));
     PrometheusMeterRegistry registry = Metrics.prometheus();
-    Metrics.buildInfo(registry, Version.VERSION);
-    VertxOptions options = Metrics.vertxOptions();
-    if (config.cluster() && config.clusterBusPort() != 0) { // fixed, so that a network policy can name it
-      options.getEventBusOptions().setPort(config.clusterBusPort());
-    }
+    VertxOptions options = config.cluster() ? ClusterNode.options(Metrics.vertxOptions(), config) : Metrics.vertxOptions();
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     ClusterNode cluster = null;
     Vertx vertx;

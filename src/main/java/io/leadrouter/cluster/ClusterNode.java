@@ -13,6 +13,7 @@ import io.leadrouter.owner.Replica;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,17 +42,30 @@ public final class ClusterNode {
   private final PartitionWatcher watcher;
   private final HazelcastReplica replica;
   private final int quorum;
+  private final int size;
 
   private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Config config) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.quorum = config.clusterQuorum();
+    this.size = config.clusterSize();
     this.partitioner = new HazelcastPartitioner(hazelcast.getPartitionService(), config.partitions());
     this.watcher = new PartitionWatcher(hazelcast, config.partitions());
     this.replica = new HazelcastReplica(vertx, hazelcast, partitioner, quorum, config.requestTimeoutMs());
   }
 
-  /** Joins the cluster and builds the clustered Vert.x instance from {@code builder}. */
+  /**
+   * {@code base} with what a member's Vert.x needs from the settings: the event-bus port between members
+   * ({@code cluster-bus-port}; 0 keeps Vert.x's choice of a free port), fixed so a network policy can name it.
+   */
+  public static VertxOptions options(VertxOptions base, Config config) {
+    if (config.clusterBusPort() != 0) {
+      base.getEventBusOptions().setPort(config.clusterBusPort());
+    }
+    return base;
+  }
+
+  /** Joins the cluster and builds the clustered Vert.x instance from {@code builder} (see {@link #options}). */
   public static Future<ClusterNode> start(VertxBuilder builder, Config config) {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.build(config));
     return builder.withClusterManager(manager).buildClustered().compose(vertx -> {
@@ -188,6 +202,8 @@ public final class ClusterNode {
         .description("1 while this member sees at least cluster-quorum members (else it refuses picks)").register(registry);
     Gauge.builder("leadrouter.cluster.quorum.size", this, n -> n.quorum)
         .description("the configured cluster-quorum").register(registry);
+    Gauge.builder("leadrouter.cluster.size", this, n -> n.size)
+        .description("the configured cluster-size (0: not fixed)").register(registry);
     Gauge.builder("leadrouter.cluster.partitions.owned", watcher, PartitionWatcher::ownedCount)
         .description("partitions whose primary is this member").register(registry);
   }

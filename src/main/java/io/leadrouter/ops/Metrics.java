@@ -46,7 +46,7 @@ public final class Metrics {
   }
 
   /** {@code leadrouter_build_info{version}} = 1: which version each member runs (e.g. during a rolling update). */
-  public static void buildInfo(MeterRegistry registry, String version) {
+  public void buildInfo(String version) {
     Gauge.builder("leadrouter.build.info", () -> 1).tag("version", version)
         .description("the running build; the value is always 1").register(registry);
   }
@@ -83,6 +83,12 @@ public final class Metrics {
   public Counter picks(String accountId) {
     return picks.computeIfAbsent(accountId, a -> Counter.builder("leadrouter.picks").tag("account", a)
         .description("picks handed out").register(registry));
+  }
+
+  /** {@code leadrouter_writebehind_capacity}: write-buffer-max, what each owner's backlog is measured against. */
+  public void writeBufferCapacity(int picksPerOwner) {
+    Gauge.builder("leadrouter.writebehind.capacity", () -> picksPerOwner)
+        .description("picks an owner buffers at most (write-buffer-max); a full buffer answers 503").register(registry);
   }
 
   /** Registers the gauges of one owner verticle. */
