@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Render the kustomize overlays and validate every object offline against the Kubernetes schemas.
+# Render the kustomize overlays, validate every object offline against the Kubernetes schemas, and run
+# the policy check (check/policy.mjs: Monokle's practices and pod-security rules plus this project's).
 #
 #   bash k8s/check.sh
 #
@@ -35,7 +36,8 @@ command -v node >/dev/null || fail "node is required (install Node.js 18 or newe
 command -v npm >/dev/null || fail "npm is required"
 
 # ---- checker dependencies (pinned by k8s/check/package-lock.json) ---------------------------
-if [[ ! -d "$CHECK_DIR/node_modules" ]]; then
+# (also when an older install lacks a dependency added since)
+if [[ ! -d "$CHECK_DIR/node_modules/@monokle/validation" || ! -d "$CHECK_DIR/node_modules/kubernetes-models" ]]; then
   log "installing checker dependencies: npm ci --prefix k8s/check"
   npm ci --prefix "$CHECK_DIR" --no-audit --no-fund --loglevel=error >&2
 fi
@@ -88,6 +90,10 @@ for overlay in dev prod; do
   log "validating k8s/overlays/$overlay"
   node "$CHECK_DIR/validate.mjs" <"$OUT/$overlay.yaml" >"$OUT/$overlay.log" 2>&1 || { cat "$OUT/$overlay.log" >&2; fail "overlays/$overlay has invalid objects"; }
   tail -n1 "$OUT/$overlay.log" >&2
+  log "policy check of k8s/overlays/$overlay"
+  flags=(); [[ $overlay == prod ]] && flags=(--prod)
+  node "$CHECK_DIR/policy.mjs" "${flags[@]}" "$OUT/$overlay.yaml" >"$OUT/$overlay.policy" 2>&1 || { cat "$OUT/$overlay.policy" >&2; fail "overlays/$overlay breaks the policy"; }
+  tail -n1 "$OUT/$overlay.policy" >&2
 done
 
 # Prod must carry no secret values: lead-router-secrets is created out of band.
@@ -106,4 +112,13 @@ expect_reject broken-fixture.yaml 'Deployment/broken-fixture: /spec/replicas mus
 expect_reject broken-unknown-field.yaml 'unknown field "readinesProbe"'
 expect_reject broken-unknown-kind.yaml 'unknown kind "StatefullSet"'
 
-log "OK: overlays dev and prod valid, broken fixtures rejected ($((SECONDS - START))s)"
+# the policy check must reject known-bad input too: every project rule fires on this fixture
+rc=0
+node "$CHECK_DIR/policy.mjs" --prod "$CHECK_DIR/broken-policy.yaml" >"$OUT/neg.log" 2>&1 || rc=$?
+[[ $rc -eq 1 ]] || { cat "$OUT/neg.log" >&2; fail "policy check exited $rc on broken-policy.yaml (expected 1: rejected)"; }
+for rule in probes spreading disruption-budget shutdown-budget quorum no-autoscaler released-image; do
+  grep -q "^ERROR $rule:" "$OUT/neg.log" || { cat "$OUT/neg.log" >&2; fail "policy check did not report $rule on broken-policy.yaml"; }
+done
+log "rejected as expected: broken-policy.yaml ($(tail -n1 "$OUT/neg.log"))"
+
+log "OK: overlays dev and prod valid and within policy, broken fixtures rejected ($((SECONDS - START))s)"

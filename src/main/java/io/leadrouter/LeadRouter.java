@@ -14,12 +14,11 @@ import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.leadrouter.ops.Metrics;
+import io.leadrouter.ops.Readiness;
 import io.leadrouter.ops.RetentionVerticle;
 import io.leadrouter.owner.OwnerStatus;
-import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +47,14 @@ public final class LeadRouter {
   private final RotationService rotations;
   private final List<OwnerStatus> owners = new ArrayList<>();
   private final ClusterNode cluster;
+  private final Readiness readiness;
 
   private LeadRouter(Vertx vertx, Store store, RotationService rotations, ClusterNode cluster) {
     this.vertx = vertx;
     this.store = store;
     this.rotations = rotations;
     this.cluster = cluster;
+    this.readiness = new Readiness(store, owners, cluster);
   }
 
   /** A single node: hosts every partition, acknowledges picks from memory. */
@@ -76,7 +77,12 @@ public final class LeadRouter {
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
     LeadRouter app = new LeadRouter(vertx, store, service, cluster);
     Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
-    Edge edge = new Edge(store, service, metrics, app::readiness, node, keyRetention);
+    Edge edge = new Edge(store, service, metrics, app.readiness::check, node, keyRetention);
+    metrics.buildInfo(Version.VERSION);
+    metrics.writeBufferCapacity(config.writeBufferMax());
+    if (cluster != null) {
+      cluster.registerMetrics(metrics.registry());
+    }
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
     List<Future<String>> owners = new ArrayList<>();
@@ -120,33 +126,14 @@ public final class LeadRouter {
         .map(app);
   }
 
-  /**
-   * Readiness: the store answers, or it does not but every owner still has room to buffer picks (picks
-   * are then served and written when it is back). Not ready once any owner's buffer is full. In a cluster,
-   * also not ready while this member sees fewer members than the quorum (it refuses picks then); whether
-   * every partition replica is in sync ({@code clusterSafe}, {@code localMemberSafe}) is reported, and is
-   * false while partitions migrate, which does not stop this member from serving.
-   */
-  private Future<JsonObject> readiness() {
-    int backlog = owners.stream().mapToInt(OwnerStatus::backlog).sum();
-    boolean full = owners.stream().anyMatch(OwnerStatus::full);
-    JsonObject checks = new JsonObject().put("writeBehindBacklog", backlog).put("writeBehindFull", full)
-        .put("activeRotations", owners.stream().mapToInt(OwnerStatus::activeRotations).sum())
-        .put("partitions", owners.stream().mapToInt(OwnerStatus::partitions).sum());
-    Future<Boolean> clusterUp = cluster == null ? Future.succeededFuture(true)
-        : cluster.health(2_000).map(h -> {
-              checks.put("cluster", h);
-              return h.getBoolean("quorumPresent");
-            })
-            .recover(e -> {
-              checks.put("cluster", new JsonObject().put("error", String.valueOf(e.getMessage())));
-              return Future.succeededFuture(cluster.quorumPresent());
-            });
-    return store.ping().timeout(2, TimeUnit.SECONDS)
-        .map(v -> checks.put("store", "UP"))
-        .recover(e -> Future.succeededFuture(checks.put("store", "DOWN: " + e.getMessage())))
-        .compose(c -> clusterUp)
-        .map(up -> new JsonObject().put("status", full || !up ? "DOWN" : "UP").put("checks", checks));
+  /** Picks acknowledged but not yet in the store (what a stop that ran out of time leaves unflushed). */
+  public int unflushed() {
+    return readiness.backlog();
+  }
+
+  /** Rotations in memory over all owners. */
+  public int activeRotations() {
+    return owners.stream().mapToInt(OwnerStatus::activeRotations).sum();
   }
 
   /** Undeploys in reverse order; one verticle failing to stop does not keep the others from stopping. */

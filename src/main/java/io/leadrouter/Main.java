@@ -1,6 +1,5 @@
 package io.leadrouter;
 
-import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
@@ -13,13 +12,14 @@ import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +41,6 @@ public final class Main {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  private static final String TOKEN_USAGE =
-      "usage: token --account ID [--account ID ...] --sub EMAIL [--ttl 1h|30m|3600s|7d]";
 
   private Main() {}
 
@@ -51,14 +49,18 @@ public final class Main {
     if (argv.contains("--help") || argv.contains("-h")) {
       // before the token command and the settings: "--help" would otherwise read as a setting needing a value
       if (!argv.isEmpty() && argv.get(0).equals("token")) {
-        System.out.println(TOKEN_USAGE);
+        System.out.println(TokenCommand.USAGE);
       } else {
         Config.usage().forEach(System.out::println);
       }
       System.exit(0);
     }
+    if (argv.equals(List.of("--version"))) {
+      System.out.println("lead-router " + Version.VERSION);
+      System.exit(0);
+    }
     if (!argv.isEmpty() && argv.get(0).equals("token")) {
-      System.exit(token(argv.subList(1, argv.size())));
+      System.exit(TokenCommand.run(argv.subList(1, argv.size())));
     }
     Config config;
     try {
@@ -69,8 +71,11 @@ public final class Main {
       return;
     }
     config.describe().forEach(line -> LOG.info("setting {}", line));
+    Config.unknownEnvironment(System.getenv()).forEach(name ->
+        LOG.warn("environment: {} names no setting and is ignored (see --help)", name));
     PrometheusMeterRegistry registry = Metrics.prometheus();
-    VertxBuilder builder = Vertx.builder().with(Metrics.vertxOptions()).withMetrics(new MicrometerMetricsFactory(registry));
+    VertxOptions options = config.cluster() ? ClusterNode.options(Metrics.vertxOptions(), config) : Metrics.vertxOptions();
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     ClusterNode cluster = null;
     Vertx vertx;
     if (config.cluster()) {
@@ -98,7 +103,8 @@ public final class Main {
     // registered before anything starts, so a SIGTERM at any point stops what did start
     AtomicReference<LeadRouter> running = new AtomicReference<>();
     AtomicReference<Store> opened = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), opened.get()), "shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), opened.get(),
+        config.shutdownSeconds()), "shutdown"));
     try {
       opened.set(Stores.open(vertx, config).await(5, TimeUnit.MINUTES));
       running.set((cluster == null
@@ -106,7 +112,7 @@ public final class Main {
               nodeName(config), new Metrics(registry))
           : LeadRouter.start(cluster, config, opened.get(), jwt, nodeName(config), new Metrics(registry)))
           .await(2, TimeUnit.MINUTES));
-      LOG.info("Lead Router listening on http://{}:{}", config.httpHost(), running.get().httpPort());
+      LOG.info("Lead Router {} listening on http://{}:{}", Version.VERSION, config.httpHost(), running.get().httpPort());
     } catch (StoreException e) {
       // a setting or an unreachable store: the message says which; a stack trace would bury it
       LOG.error("start-up failed: {}", e.getMessage());
@@ -117,14 +123,21 @@ public final class Main {
     }
   }
 
-  /** Graceful stop (SIGTERM): HTTP first, then the owners drain write-behind, then the store. */
-  private static void shutdown(Vertx vertx, LeadRouter app, Store store) {
-    LOG.info("shutting down: draining write-behind");
+  /**
+   * Graceful stop (SIGTERM): HTTP first, then the owners drain write-behind, then the store; at most
+   * {@code budgetSeconds} (shutdown-seconds), of which the cluster hand-over takes at most half.
+   */
+  private static void shutdown(Vertx vertx, LeadRouter app, Store store, int budgetSeconds) {
+    LOG.info("shutting down within {} s: draining write-behind", budgetSeconds);
     try {
       Future<Void> stopped = app == null ? Future.succeededFuture() : app.stop();
       stopped.compose(v -> store == null ? Future.succeededFuture() : store.close())
-          .eventually(vertx::close).await(60, TimeUnit.SECONDS);
+          .eventually(vertx::close).await(budgetSeconds, TimeUnit.SECONDS);
       LOG.info("stopped cleanly");
+    } catch (TimeoutException e) {
+      LOG.error("shutdown ran out of its {} s (shutdown-seconds): {} acknowledged picks of {} rotations in memory were"
+          + " not yet in the store; their sequences stay reserved, the assignment log lacks them", budgetSeconds,
+          app == null ? 0 : app.unflushed(), app == null ? 0 : app.activeRotations());
     } catch (Exception e) {
       LOG.error("shutdown did not complete cleanly: {}", e.getMessage());
     } finally {
@@ -140,68 +153,5 @@ public final class Main {
     } catch (Exception e) {
       return "node:" + port;
     }
-  }
-
-  private static int token(List<String> args) {
-    List<String> accounts = new ArrayList<>();
-    String sub = null;
-    Duration ttl = Duration.ofHours(1);
-    List<String> rest = new ArrayList<>();
-    try {
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        switch (a) {
-          case "--account" -> accounts.addAll(Arrays.asList(args.get(++i).split(",")));
-          case "--sub" -> sub = args.get(++i);
-          case "--ttl" -> ttl = parseTtl(args.get(++i));
-          default -> rest.add(a);
-        }
-      }
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-      System.err.println(TOKEN_USAGE
-          + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
-      return 2;
-    }
-    if (ttl.getSeconds() > Authenticator.MAX_AHEAD_SECONDS) {
-      System.err.println("token: --ttl longer than " + Authenticator.MAX_AHEAD_SECONDS / 86_400
-          + " days; the service refuses such tokens");
-      return 2;
-    }
-    if (accounts.isEmpty() || sub == null || sub.isBlank()) {
-      System.err.println(TOKEN_USAGE);
-      return 2;
-    }
-    Config config;
-    try {
-      config = Config.load(System.getenv(), rest);
-    } catch (Config.ConfigException e) {
-      e.problems().forEach(p -> System.err.println("invalid setting: " + p));
-      return 2;
-    }
-    if (config.jwtSecret() == null && !config.jwtPublicKeys().isEmpty()) {
-      System.err.println("token: the service verifies " + config.jwtAlgorithm()
-          + " tokens from public keys; mint them with the matching private key, not here");
-      return 2;
-    }
-    Vertx vertx = Vertx.vertx();
-    try {
-      System.out.println(Jwt.mint(vertx, Jwt.hmacSecret(config), sub, accounts, ttl.getSeconds()));
-    } finally {
-      vertx.close();
-    }
-    return 0;
-  }
-
-  static Duration parseTtl(String s) {
-    if (!s.matches("[1-9][0-9]{0,8}[smhd]")) {
-      throw new IllegalArgumentException("bad --ttl '" + s + "'");
-    }
-    long n = Long.parseLong(s.substring(0, s.length() - 1));
-    return switch (s.charAt(s.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
   }
 }

@@ -1,7 +1,10 @@
 package io.leadrouter.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.leadrouter.config.Config;
 import io.leadrouter.owner.OwnerWatch;
 import io.leadrouter.owner.Ownership;
@@ -10,9 +13,14 @@ import io.leadrouter.owner.Replica;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +42,30 @@ public final class ClusterNode {
   private final PartitionWatcher watcher;
   private final HazelcastReplica replica;
   private final int quorum;
+  private final int size;
 
   private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Config config) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.quorum = config.clusterQuorum();
+    this.size = config.clusterSize();
     this.partitioner = new HazelcastPartitioner(hazelcast.getPartitionService(), config.partitions());
     this.watcher = new PartitionWatcher(hazelcast, config.partitions());
     this.replica = new HazelcastReplica(vertx, hazelcast, partitioner, quorum, config.requestTimeoutMs());
   }
 
-  /** Joins the cluster and builds the clustered Vert.x instance from {@code builder}. */
+  /**
+   * {@code base} with what a member's Vert.x needs from the settings: the event-bus port between members
+   * ({@code cluster-bus-port}; 0 keeps Vert.x's choice of a free port), fixed so a network policy can name it.
+   */
+  public static VertxOptions options(VertxOptions base, Config config) {
+    if (config.clusterBusPort() != 0) {
+      base.getEventBusOptions().setPort(config.clusterBusPort());
+    }
+    return base;
+  }
+
+  /** Joins the cluster and builds the clustered Vert.x instance from {@code builder} (see {@link #options}). */
   public static Future<ClusterNode> start(VertxBuilder builder, Config config) {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.build(config));
     return builder.withClusterManager(manager).buildClustered().compose(vertx -> {
@@ -138,6 +159,57 @@ public final class ClusterNode {
           (System.nanoTime() - start) / 1_000_000);
       return null;
     }, false));
+  }
+
+  /**
+   * Cluster gauges: members seen, quorum present (1/0), partitions owned, and migrations (Hazelcast reports
+   * them on the master member only: elsewhere both stay 0, so dashboards take the maximum over members).
+   */
+  public void registerMetrics(MeterRegistry registry) {
+    AtomicInteger remaining = new AtomicInteger();
+    Counter migrated = Counter.builder("leadrouter.cluster.migrations").description("partition replicas migrated")
+        .register(registry);
+    Counter failed = Counter.builder("leadrouter.cluster.migrations.failed").description("partition replica migrations that failed")
+        .register(registry);
+    hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
+      @Override
+      public void migrationStarted(MigrationState state) {
+        remaining.set(state.getRemainingMigrations());
+      }
+
+      @Override
+      public void migrationFinished(MigrationState state) {
+        remaining.set(0);
+      }
+
+      @Override
+      public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
+        remaining.set(event.getMigrationState().getRemainingMigrations());
+        migrated.increment();
+      }
+
+      @Override
+      public void replicaMigrationFailed(ReplicaMigrationEvent event) {
+        remaining.set(event.getMigrationState().getRemainingMigrations());
+        failed.increment();
+      }
+    });
+    Gauge.builder("leadrouter.cluster.migrations.remaining", remaining, AtomicInteger::get)
+        .description("partition migrations planned and not yet done (master member only)").register(registry);
+    Gauge.builder("leadrouter.cluster.members", this, n -> n.running() ? n.hazelcast.getCluster().getMembers().size() : 0)
+        .description("cluster members this member sees").register(registry);
+    Gauge.builder("leadrouter.cluster.quorum.present", this, n -> n.running() && n.quorumPresent() ? 1 : 0)
+        .description("1 while this member sees at least cluster-quorum members (else it refuses picks)").register(registry);
+    Gauge.builder("leadrouter.cluster.quorum.size", this, n -> n.quorum)
+        .description("the configured cluster-quorum").register(registry);
+    Gauge.builder("leadrouter.cluster.size", this, n -> n.size)
+        .description("the configured cluster-size (0: not fixed)").register(registry);
+    Gauge.builder("leadrouter.cluster.partitions.owned", watcher, PartitionWatcher::ownedCount)
+        .description("partitions whose primary is this member").register(registry);
+  }
+
+  private boolean running() {
+    return hazelcast.getLifecycleService().isRunning();
   }
 
   /** Stops following the partition table; leaving the cluster happens when Vert.x closes (or {@link #handOver}). */

@@ -4,8 +4,10 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.PartitionGroupConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.leadrouter.config.Config;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -34,7 +36,8 @@ final class HazelcastSetup {
     hz.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
-    hz.setProperty("hazelcast.graceful.shutdown.max.wait", "60");
+    // part of the one shutdown budget (shutdown-seconds): the rest drains write-behind
+    hz.setProperty("hazelcast.graceful.shutdown.max.wait", String.valueOf(settings.handOverSeconds()));
     // sides of a healed split merge within seconds, not the default minutes
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
@@ -59,6 +62,8 @@ final class HazelcastSetup {
       }
     }
 
+    partitionGroup(hz, settings);
+
     MapConfig replica = new MapConfig(HazelcastReplica.MAP)
         .setBackupCount(1)
         .setAsyncBackupCount(0)
@@ -76,6 +81,26 @@ final class HazelcastSetup {
     hz.addMapConfig(replica);
     hz.getSerializationConfig().addDataSerializableFactory(ReplicaSerialization.FACTORY_ID, new ReplicaSerialization());
     return hz;
+  }
+
+  /**
+   * Where backups go: with {@code node} or {@code zone}, Hazelcast never puts a partition's backup on a member
+   * with the same group name as its primary, so losing a node (or a zone) never loses both copies. The name
+   * is this member's attribute, which is what Hazelcast's NODE_AWARE / ZONE_AWARE groups read.
+   */
+  private static void partitionGroup(com.hazelcast.config.Config hz, Config settings) {
+    PartitionGroupConfig group = hz.getPartitionGroupConfig();
+    switch (settings.clusterPartitionGroup()) {
+      case "node" -> {
+        hz.getMemberAttributeConfig().setAttribute(PartitionGroupMetaData.PARTITION_GROUP_NODE, settings.clusterGroupName());
+        group.setEnabled(true).setGroupType(PartitionGroupConfig.MemberGroupType.NODE_AWARE);
+      }
+      case "zone" -> {
+        hz.getMemberAttributeConfig().setAttribute(PartitionGroupMetaData.PARTITION_GROUP_ZONE, settings.clusterGroupName());
+        group.setEnabled(true).setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+      }
+      default -> group.setEnabled(false);
+    }
   }
 
   private static boolean loopback(String member) {

@@ -45,6 +45,12 @@ public final class Metrics {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
+  /** {@code leadrouter_build_info{version}} = 1: which version each member runs (e.g. during a rolling update). */
+  public void buildInfo(String version) {
+    Gauge.builder("leadrouter.build.info", () -> 1).tag("version", version)
+        .description("the running build; the value is always 1").register(registry);
+  }
+
   public static VertxOptions vertxOptions() {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -77,6 +83,12 @@ public final class Metrics {
   public Counter picks(String accountId) {
     return picks.computeIfAbsent(accountId, a -> Counter.builder("leadrouter.picks").tag("account", a)
         .description("picks handed out").register(registry));
+  }
+
+  /** {@code leadrouter_writebehind_capacity}: write-buffer-max, what each owner's backlog is measured against. */
+  public void writeBufferCapacity(int picksPerOwner) {
+    Gauge.builder("leadrouter.writebehind.capacity", () -> picksPerOwner)
+        .description("picks an owner buffers at most (write-buffer-max); a full buffer answers 503").register(registry);
   }
 
   /** Registers the gauges of one owner verticle. */

@@ -8,7 +8,9 @@ import io.leadrouter.store.Store;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -43,10 +45,13 @@ final class InJvmMember {
         "--request-timeout-ms", "15000"));
     args.addAll(List.of(flags));
     Config config = Config.load(Map.of(), args);
-    ClusterNode node = ClusterNode.start(Vertx.builder(), config).await(2, TimeUnit.MINUTES);
+    // built as Main builds a member: its Vert.x options (event-bus port) and the Prometheus registry it feeds
+    PrometheusMeterRegistry registry = Metrics.prometheus();
+    ClusterNode node = ClusterNode.start(Vertx.builder().with(ClusterNode.options(Metrics.vertxOptions(), config))
+        .withMetrics(new MicrometerMetricsFactory(registry)), config).await(2, TimeUnit.MINUTES);
     Store store = Postgres.open(node.vertx(), pgUri, config.pgPoolSize()).await(1, TimeUnit.MINUTES);
     LeadRouter app = LeadRouter.start(node, config, store, Jwt.options(config), "member-" + port,
-        new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
+        new Metrics(registry)).await(1, TimeUnit.MINUTES);
     return new InJvmMember(node, store, app, port);
   }
 

@@ -7,6 +7,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.leadrouter.config.Config;
 import io.leadrouter.owner.Replica;
+import io.leadrouter.testing.TestApp;
 import io.leadrouter.owner.ReplicaException;
 import io.leadrouter.store.Assignment;
 import io.vertx.core.Vertx;
@@ -30,7 +31,7 @@ class ReplicaFencingTest {
   @BeforeAll
   static void start() throws Exception {
     int port = InJvmMember.freePorts(1).get(0);
-    Config settings = Config.load(Map.of(), List.of("--cluster", "--pg-uri", "postgresql://unused@localhost/x",
+    Config settings = Config.load(Map.of(), List.of("--cluster", "--jwt-secret", TestApp.SECRET, "--pg-uri", "postgresql://unused@localhost/x",
         "--cluster-port", String.valueOf(port), "--cluster-members", "127.0.0.1:" + port, "--cluster-quorum", "1",
         "--partitions", "7"));
     hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.build(settings));

@@ -70,4 +70,30 @@ class ConfigTest {
     Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     assertThat(Config.load(Map.of(), List.of("--pg-ca-file", ca.toString())).pgCaFile()).isEqualTo(ca);
   }
+
+  @Test
+  void aBlankSecretIsAnErrorNotDevMode() {
+    assertThatThrownBy(() -> Config.load(Map.of("LEADROUTER_JWT_SECRET", "  "), List.of()))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+            .isEqualTo("jwt-secret (LEADROUTER_JWT_SECRET): set but blank; give the value or unset the variable"));
+    // other blank variables still mean "not set"
+    assertThat(Config.load(Map.of("LEADROUTER_PG_URI", ""), List.of()).pgUri()).isNull();
+  }
+
+  @Test
+  void unknownLeadRouterVariablesAreNamed() {
+    assertThat(Config.unknownEnvironment(Map.of("LEADROUTER_HTTP_PROT", "1", "LEADROUTER_HTTP_PORT", "1",
+        "LEADROUTER_CONFIG", "x", "LEADROUTER_LOG_FORMAT", "json", "LEADROUTER_CLUSTER_BUS_PORT", "5702", "PATH", "/bin")))
+        .containsExactly("LEADROUTER_HTTP_PROT");
+  }
+
+  @Test
+  void theShutdownBudgetIsSplitFromOneSetting() {
+    Config c = Config.load(Map.of("LEADROUTER_SHUTDOWN_SECONDS", "30"), List.of());
+    assertThat(c.shutdownSeconds()).isEqualTo(30);
+    assertThat(c.handOverSeconds()).isEqualTo(15);
+    assertThatThrownBy(() -> Config.load(Map.of(), List.of("--shutdown-seconds", "1")))
+        .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+            .startsWith("shutdown-seconds (LEADROUTER_SHUTDOWN_SECONDS / --shutdown-seconds)"));
+  }
 }
