@@ -3,6 +3,7 @@ package io.leadrouter.http;
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Services;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
@@ -50,8 +51,6 @@ public final class HttpApiVerticle extends VerticleBase {
   private static final String CALLER = "caller";
   /** Headers whose values are stored or echoed (x-request-id goes into the assignment log). */
   private static final String[] TEXT_HEADERS = {"x-account-id", "x-request-id", "idempotency-key"};
-  /** How long a request with an Idempotency-Key waits for the first request with that key to finish. */
-  private static final long IDEMPOTENT_WAIT_MS = 10_000;
 
   private final String host;
   private final int port;
@@ -96,8 +95,9 @@ public final class HttpApiVerticle extends VerticleBase {
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
     DirectoryRoutes d = new DirectoryRoutes(edge.store());
-    LeadRoutes l = new LeadRoutes(vertx, edge, IDEMPOTENT_WAIT_MS);
-    ReassignRoutes a = new ReassignRoutes(edge);
+    Services services = Services.of(vertx, edge);
+    LeadRoutes l = new LeadRoutes(edge, services);
+    ReassignRoutes a = new ReassignRoutes(edge.store(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
     // first: hold any body until the caller is known, and the query and headers every route may use
