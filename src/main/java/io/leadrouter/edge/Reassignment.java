@@ -9,6 +9,7 @@ import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
 import io.leadrouter.store.User;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,6 +46,14 @@ public final class Reassignment {
   /** Whether a failure is a refusal of the request (answered, nothing changed) rather than an outage or a bug. */
   public static boolean refused(Throwable e) {
     return e instanceof Refused || e instanceof StoreException s && s.kind() == StoreException.Kind.CONFLICT;
+  }
+
+  static final String SUCCESS = "Application updated successfully";
+
+  /** The integration's answer to a received request: success, or the refusal's message. */
+  public static JsonObject result(Throwable refusal) {
+    return refusal == null ? new JsonObject().put("Message", SUCCESS).put("Success", true)
+        : new JsonObject().put("Message", refusal.getMessage()).put("Success", false);
   }
 
   private final Store directory;

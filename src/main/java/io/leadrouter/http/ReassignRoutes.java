@@ -26,8 +26,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class ReassignRoutes {
 
-  static final String SUCCESS = "Application updated successfully";
-
   private final Store store;
   private final Reassignment reassignment;
 
@@ -44,20 +42,14 @@ final class ReassignRoutes {
     } catch (Reassignment.Refused e) {
       applied = Future.failedFuture(e);
     }
-    applied.onSuccess(v -> answer(ctx, result(null)))
+    applied.onSuccess(v -> answer(ctx, Reassignment.result(null)))
         .onFailure(e -> {
           if (Reassignment.refused(e)) {
-            answer(ctx, result(e));
+            answer(ctx, Reassignment.result(e));
           } else {
             ctx.fail(e); // the store is down or a bug: 503/500, nothing was changed
           }
         });
-  }
-
-  /** The integration's answer: success, or the refusal's message. */
-  static JsonObject result(Throwable refusal) {
-    return refusal == null ? new JsonObject().put("Message", SUCCESS).put("Success", true)
-        : new JsonObject().put("Message", refusal.getMessage()).put("Success", false);
   }
 
   private static void answer(RoutingContext ctx, JsonObject body) {
