@@ -31,15 +31,17 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API. All routes are declared in {@link #routes()}; authentication and the account check are one
+ * The HTTP API. All routes are declared in {@link #buildRouter()}; authentication and the account check are one
  * chained handler; every failure is rendered by one failure handler as {@code {"error": {code, message}}}.
  */
 public final class HttpApiVerticle extends VerticleBase {
@@ -59,6 +61,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HttpLimits limits;
   private Authenticator authenticator;
   private HttpServer server;
+  private Router router;
 
   public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits) {
     this.host = host;
@@ -71,7 +74,7 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
-    Router router = routes();
+    router = buildRouter();
     HeaderDeadline headers = new HeaderDeadline(vertx, limits.headerTimeoutMs());
     // no h2c: while it sniffs for the HTTP/2 preface, a connection has no HttpConnection yet, so the header
     // deadline could not close one that never sends a whole request line (nothing here speaks HTTP/2)
@@ -90,7 +93,23 @@ public final class HttpApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  Router routes() {
+  /**
+   * The operations this verticle's router serves, as {@code "METHOD /path"} in Vert.x path syntax
+   * ({@code /lead-rotations/:rotationId}); HEAD, which every GET but next-user also answers, is left out. Read
+   * from the router itself, so that the OpenAPI document can be checked against what is really served.
+   */
+  public SortedSet<String> routes() {
+    SortedSet<String> routes = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path != null && !path.endsWith("*") && route.methods() != null) {
+        route.methods().stream().filter(m -> m != HttpMethod.HEAD).forEach(m -> routes.add(m.name() + " " + path));
+      }
+    }
+    return routes;
+  }
+
+  private Router buildRouter() {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
@@ -114,51 +133,50 @@ public final class HttpApiVerticle extends VerticleBase {
     // the API's OpenAPI 3 document: public, like any API reference
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .sendFile("openapi.json"));
-    // a body is read only after its caller is authenticated, within the node's budget of bytes in flight
-    // (wrapped: vertx-web refuses a BodyHandler after other handlers on a route, as it could miss the body;
-    // here the body was paused by the first handler and is only resumed by the BodyHandler)
-    Handler<RoutingContext> read = readBody(MAX_BODY);
+    // a body is read only after its caller is authenticated, within the node's budget of bytes in flight, and
+    // only on the routes that take one (`body`); elsewhere a body is never read (dropped after the answer),
+    // and one declared over the limit is refused (413) at once
     for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
-      router.route(prefix).handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
+      router.route(prefix).handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
     }
-    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
-    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.admit(MAX_BODY, false)).handler(read);
-    // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
-    router.post("/v1/leads").handler(bodies.admit(MAX_LEAD_BODY, true)).handler(readBody(MAX_LEAD_BODY));
+    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
+    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.declaredWithin(MAX_BODY));
+    UnaryOperator<Route> body = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
 
-    router.post("/lead-rotations").handler(r::create);
+    body.apply(router.post("/lead-rotations")).handler(r::create);
     router.get("/lead-rotations").handler(r::list);
     router.get("/lead-rotations/:rotationId").handler(r::get);
-    router.put("/lead-rotations/:rotationId").handler(r::update);
+    body.apply(router.put("/lead-rotations/:rotationId")).handler(r::update);
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
-    router.patch("/lead-rotations/:rotationId/status").handler(r::changeStatus);
+    body.apply(router.patch("/lead-rotations/:rotationId/status")).handler(r::changeStatus);
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
     router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
 
-    router.post("/lead-rotations/:rotationId/next-user").handler(l::nextUserOnce);
-    router.post("/lead-rotations/:rotationId/tokens").handler(l::createToken);
+    body.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
+    body.apply(router.post("/lead-rotations/:rotationId/tokens")).handler(l::createToken);
     router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
     router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);
 
-    router.post("/v1/leads").handler(l::create);
+    // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
+    withBody(bodies.admit(MAX_LEAD_BODY, true), MAX_LEAD_BODY).apply(router.post("/v1/leads")).handler(l::create);
     router.get("/v1/leads").handler(l::list);
     router.get("/v1/leads/:leadId").handler(l::get);
     router.get("/v1/leads/:leadId/assignments").handler(l::assignments);
 
-    router.post("/api/v2/pub/application/reassign").handler(a::reassign);
+    body.apply(router.post("/api/v2/pub/application/reassign")).handler(a::reassign);
     router.get("/api/integration/GetUsers").handler(a::getUsers);
 
-    router.post("/teams").handler(d::createTeam);
+    body.apply(router.post("/teams")).handler(d::createTeam);
     router.get("/teams").handler(d::listTeams);
     router.get("/teams/:teamId").handler(d::getTeam);
-    router.put("/teams/:teamId").handler(d::updateTeam);
+    body.apply(router.put("/teams/:teamId")).handler(d::updateTeam);
     router.delete("/teams/:teamId").handler(d::deleteTeam);
 
-    router.post("/users").handler(d::createUser);
+    body.apply(router.post("/users")).handler(d::createUser);
     router.get("/users").handler(d::listUsers);
     router.get("/users/:userId").handler(d::getUser);
-    router.put("/users/:userId").handler(d::updateUser);
+    body.apply(router.put("/users/:userId")).handler(d::updateUser);
     router.delete("/users/:userId").handler(d::deleteUser);
 
     // HEAD wherever GET: the same handlers, and the server sends the headers only; except next-user, whose
@@ -235,9 +253,15 @@ public final class HttpApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  private static Handler<RoutingContext> readBody(long limit) {
+  /**
+   * Makes a route take a body: admitted ({@link BodyGuard#admit}), then read. The BodyHandler is wrapped, as
+   * vert.x-web refuses one after other handlers on a route (it could miss the body; here the body was paused
+   * by the first handler and is only resumed by the BodyHandler).
+   */
+  private static UnaryOperator<Route> withBody(Handler<RoutingContext> admit, long limit) {
     BodyHandler read = BodyHandler.create(false).setBodyLimit(limit);
-    return read::handle;
+    Handler<RoutingContext> reader = read::handle;
+    return route -> route.handler(admit).handler(reader);
   }
 
   /** Query parameters, and the headers handlers use as text, must be text the store can keep. */
