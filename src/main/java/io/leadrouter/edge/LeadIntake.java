@@ -3,7 +3,6 @@ package io.leadrouter.edge;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.ErrorKind;
 import io.leadrouter.leads.Agent;
-import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.leads.RecordedPick;
@@ -17,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +58,7 @@ public final class LeadIntake {
     if (secret == null || secret.isBlank()) {
       return Future.failedFuture(ApiException.unauthorized("current_token: required (the ingest token of the rotation)"));
     }
-    String hash = Idempotent.hash(Idempotent.canonical(new JsonObject(Map.copyOf(fields)).put("current_token", secret)));
+    String hash = Idempotent.hash(Idempotent.canonical(new JsonObject(new LinkedHashMap<>(fields)).put("current_token", secret)));
     return leads.findToken(sha256(secret)).compose(token -> {
       if (token == null || token.revoked()) {
         return Future.failedFuture(ApiException.unauthorized("current_token: unknown or revoked token"));
@@ -71,7 +71,7 @@ public final class LeadIntake {
 
   /** A lead from an authenticated caller of the account, for one of its rotations (404 for another's). */
   public Future<Idempotent.Response> forRotation(Source source, Map<String, Object> fields, String key) {
-    String hash = Idempotent.hash(String.valueOf(source.rotationId()), Idempotent.canonical(new JsonObject(Map.copyOf(fields))));
+    String hash = Idempotent.hash(String.valueOf(source.rotationId()), Idempotent.canonical(new JsonObject(new LinkedHashMap<>(fields))));
     return idempotent.run(source.accountId(), SCOPE, key, hash, attempt -> assign(source, fields, attempt));
   }
 

@@ -4,16 +4,13 @@ import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Services;
-import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
-import io.leadrouter.error.Failure;
 import io.leadrouter.store.Text;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,19 +23,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API. All routes are declared in {@link #buildRouter()}; authentication and the account check are one
@@ -46,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApiVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   public static final long MAX_BODY = 1024 * 1024;
   /** The largest {@code POST /v1/leads} body: it is read before its sender is known, so kept small. */
   public static final long MAX_LEAD_BODY = 128 * 1024;
@@ -187,46 +175,9 @@ public final class HttpApiVerticle extends VerticleBase {
         route.method(HttpMethod.HEAD);
       }
     }
-    // past every route (and after authentication, for the authenticated prefixes): a path some route serves
-    // with other methods is 405 with Allow, any other 404 — decided here, not by vert.x-web, whose answer
-    // depends on which catch-all handlers the request passed through
-    Map<Pattern, Set<HttpMethod>> allowed = allowedMethods(router);
-    router.route().handler(ctx -> unmatched(ctx, allowed));
-    router.route().failureHandler(HttpApiVerticle::renderFailure);
-    // should vert.x-web still answer a request itself, it answers alike
-    router.errorHandler(404, ctx -> unmatched(ctx, allowed));
-    router.errorHandler(405, ctx -> unmatched(ctx, allowed));
+    // past every route: 404, or 405 with Allow; and the one failure handler
+    Answers.unmatchedAndFailures(router);
     return router;
-  }
-
-  /** The methods each declared path answers (path parameters match one segment). */
-  private static Map<Pattern, Set<HttpMethod>> allowedMethods(Router router) {
-    Map<String, Set<HttpMethod>> byPath = new LinkedHashMap<>();
-    for (Route route : router.getRoutes()) {
-      String path = route.getPath();
-      if (path != null && !path.endsWith("*") && route.methods() != null && !route.methods().isEmpty()) {
-        byPath.computeIfAbsent(path, p -> new TreeSet<>(Comparator.comparing(HttpMethod::name)))
-            .addAll(route.methods());
-      }
-    }
-    Map<Pattern, Set<HttpMethod>> allowed = new LinkedHashMap<>();
-    byPath.forEach((path, methods) -> allowed.put(Pattern.compile(Arrays.stream(path.split("/", -1))
-        .map(segment -> segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment))
-        .collect(Collectors.joining("/")) + "/?"), methods));
-    return allowed;
-  }
-
-  private static void unmatched(RoutingContext ctx, Map<Pattern, Set<HttpMethod>> allowed) {
-    String path = ctx.request().path();
-    for (Map.Entry<Pattern, Set<HttpMethod>> e : allowed.entrySet()) {
-      if (e.getKey().matcher(path).matches()) {
-        String allow = e.getValue().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
-        ctx.response().putHeader("allow", allow);
-        render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on " + path));
-        return;
-      }
-    }
-    render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + path));
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -306,36 +257,5 @@ public final class HttpApiVerticle extends VerticleBase {
 
   static void noContent(RoutingContext ctx, Future<Void> result) {
     result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
-  }
-
-  /** Answers any failure as {@link Failure#of} maps it; stack traces go to the log only, for 500s. */
-  static void renderFailure(RoutingContext ctx) {
-    Throwable f = ctx.failure();
-    if (f instanceof HttpClosedException) {
-      return; // the client went away mid-request (or was cut off): nobody to answer
-    }
-    Failure failure;
-    if (f == null) {
-      // vert.x-web failed the request with a bare status (the body handler's 413)
-      int status = ctx.statusCode();
-      failure = Failure.of(status, status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes"
-          : "request failed");
-    } else {
-      failure = Failure.of(f);
-    }
-    if (failure.unexpected()) {
-      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), f);
-    } else if (failure.status() == 500) {
-      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.message());
-    }
-    render(ctx, failure);
-  }
-
-  private static void render(RoutingContext ctx, Failure failure) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(failure.status()).putHeader("content-type", "application/json")
-        .end(failure.json().toBuffer());
   }
 }
