@@ -153,6 +153,11 @@ public final class LeadRouter {
     return http.get(0).actualPort();
   }
 
+  /** The operations the HTTP API serves ({@link HttpApiVerticle#routes()}). */
+  public java.util.SortedSet<String> httpRoutes() {
+    return http.get(0).routes();
+  }
+
   public RotationService rotations() {
     return rotations;
   }

@@ -1,7 +1,14 @@
 package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
+import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Idempotent;
+import io.leadrouter.edge.LeadFields;
+import io.leadrouter.edge.LeadIntake;
+import io.leadrouter.edge.ReassignInput;
+import io.leadrouter.edge.Reassignment;
+import io.leadrouter.edge.Services;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
@@ -16,32 +23,48 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event-bus API for services in the same cluster, with the semantics and account checks of HTTP.
+ * The event-bus API for services in the same cluster, with the semantics and account checks of HTTP, calling
+ * the same services ({@link LeadIntake}, {@link Reassignment}).
  *
- * <p>Request: a JSON object {@code {"rotationId": 7, "accountId": "2311"}} with the header
- * {@code authorization: Bearer <JWT>}. Reply: the same JSON as the HTTP route. Failure: a
- * {@code ReplyException} whose failure code is the HTTP status (400, 401, 403, 404, 409, 503) and whose
- * message is the HTTP error message.
+ * <p>Request: a JSON object naming the account ({@code "accountId": "2311"}, optional when the token grants
+ * one) with the header {@code authorization: Bearer <JWT>}; {@code x-request-id} is optional. Per address:
+ * <ul>
+ *   <li>{@link #NEXT_USER}, {@link #GET_ROTATION}: {@code {"rotationId": 7}}; reply: the HTTP route's JSON;
+ *   <li>{@link #CREATE_LEAD}: {@code {"rotationId": 7, "lead": {...the seed's lead fields}}}, optional header
+ *       {@code idempotency-key} (keys are shared with {@code POST /v1/leads}); reply: the lead as
+ *       {@code POST /v1/leads} answers it;
+ *   <li>{@link #REASSIGN}: {@code {"reassign": {ApplicationId, Assignments, PrimaryAgent,
+ *       UnassignAllOtherUsers}}}; reply: {@code {"Message", "Success"}} as over HTTP ({@code Success: false}
+ *       for a refused request).
+ * </ul>
+ * Failure: a {@code ReplyException} whose failure code is the HTTP status (400, 401, 403, 404, 409, 503) and
+ * whose message is the HTTP error message.
  */
 public final class EventBusApiVerticle extends VerticleBase {
 
   public static final String NEXT_USER = "leadrouter.api.next-user";
   public static final String GET_ROTATION = "leadrouter.api.get-rotation";
+  public static final String CREATE_LEAD = "leadrouter.api.create-lead";
+  public static final String REASSIGN = "leadrouter.api.reassign";
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
 
   private final JWTAuthOptions jwtOptions;
+  private final Edge edge;
   private final RotationService rotations;
   private final Store store;
   private final Timer nextUserLatency;
   private Authenticator authenticator;
+  private Services services;
 
   public EventBusApiVerticle(JWTAuthOptions jwtOptions, Edge edge) {
     this.jwtOptions = jwtOptions;
+    this.edge = edge;
     this.rotations = edge.rotations();
     this.store = edge.store();
     this.nextUserLatency = edge.metrics().nextUserLatency();
@@ -50,25 +73,27 @@ public final class EventBusApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
+    services = Services.of(vertx, edge);
     return Future.join(
-        vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, true)).completion(),
-        vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, false)).completion());
+        vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, this::nextUser)).completion(),
+        vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, this::getRotation)).completion(),
+        vertx.eventBus().<Object>consumer(CREATE_LEAD, m -> handle(m, this::createLead)).completion(),
+        vertx.eventBus().<Object>consumer(REASSIGN, m -> handle(m, this::reassign)).completion());
   }
 
-  private void handle(Message<Object> message, boolean pick) {
+  /** One request: its body, its authenticated caller, and its headers. */
+  private record Request(JsonObject body, Caller caller, Message<Object> message) {
+
+    String header(String name) {
+      return message.headers().get(name);
+    }
+  }
+
+  /** Checks what every address takes (body, account, request id), authenticates, then runs {@code action}. */
+  private void handle(Message<Object> message, BiFunction<Request, Long, Future<JsonObject>> action) {
     long started = System.nanoTime();
     if (!(message.body() instanceof JsonObject body)) {
       fail(message, ApiException.invalid("body: must be a JSON object {\"rotationId\": ..., \"accountId\": ...}"));
-      return;
-    }
-    Object rawId = body.getValue("rotationId");
-    long id;
-    if (rawId instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
-      id = n.longValue();
-    } else if (rawId instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
-      id = Long.parseLong(s);
-    } else {
-      fail(message, ApiException.invalid("rotationId: must be a positive integer"));
       return;
     }
     Object account = body.getValue("accountId");
@@ -76,32 +101,77 @@ public final class EventBusApiVerticle extends VerticleBase {
       fail(message, ApiException.invalid("accountId: must be a string"));
       return;
     }
-    String requestId = message.headers().get("x-request-id");
-    String problem = requestId == null ? null : Text.problem(requestId);
-    if (problem == null && account != null) {
-      problem = Text.problem((String) account);
-      if (problem != null) {
-        fail(message, ApiException.invalid("accountId: " + problem));
-        return;
-      }
-    }
-    if (problem != null) {
-      fail(message, ApiException.invalid("x-request-id: " + problem));
+    try {
+      Text.check(message.headers().get("x-request-id"), "x-request-id");
+      Text.check((String) account, "accountId");
+    } catch (ApiException e) {
+      fail(message, e);
       return;
     }
     authenticator.authenticate(message.headers().get("authorization"), (String) account)
-        .compose(caller -> pick
-            ? rotations.pick(caller.accountId(), id, requestId).map(Views::nextUser)
-            : rotations.get(caller.accountId(), id).compose(s -> s.teamId() == null
-                ? Future.succeededFuture(Views.rotation(s, null))
-                : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t))))
-        .onSuccess(reply -> {
-          if (pick) {
-            nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          }
-          message.reply(reply);
-        })
+        .compose(caller -> action.apply(new Request(body, caller, message), started))
+        .onSuccess(message::reply)
         .onFailure(e -> fail(message, e));
+  }
+
+  private Future<JsonObject> nextUser(Request r, long started) {
+    return rotations.pick(r.caller().accountId(), rotationId(r.body()), r.header("x-request-id")).map(Views::nextUser)
+        .onSuccess(reply -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+  }
+
+  private Future<JsonObject> getRotation(Request r, long started) {
+    return rotations.get(r.caller().accountId(), rotationId(r.body())).compose(s -> s.teamId() == null
+        ? Future.succeededFuture(Views.rotation(s, null))
+        : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t)));
+  }
+
+  private Future<JsonObject> createLead(Request r, long started) {
+    long rotationId = rotationId(r.body());
+    JsonObject lead = object(r.body(), "lead");
+    Text.checkJson(lead, "lead");
+    var fields = LeadFields.parse(lead);
+    String key = Idempotent.validKey(r.header("idempotency-key"));
+    LeadIntake.Source source = new LeadIntake.Source(r.caller().accountId(), rotationId, r.caller().subject());
+    return services.leadIntake().forRotation(source, fields, key).compose(answer -> {
+      JsonObject json = new JsonObject(answer.body());
+      if (answer.status() >= 300) {
+        // an error answer replayed for the key: the same failure as the first time
+        return Future.failedFuture(new ApiException(answer.status(),
+            json.getJsonObject("error", new JsonObject()).getString("message")));
+      }
+      return Future.succeededFuture(json);
+    });
+  }
+
+  private Future<JsonObject> reassign(Request r, long started) {
+    Future<Void> applied;
+    try {
+      JsonObject body = object(r.body(), "reassign");
+      Text.checkJson(body, "reassign");
+      applied = services.reassignment().reassign(r.caller().accountId(), r.caller().subject(), ReassignInput.parse(body));
+    } catch (ApiException e) {
+      applied = Future.failedFuture(e instanceof Reassignment.Refused ? e : new Reassignment.Refused(e.getMessage()));
+    }
+    return applied.transform(ar -> ar.succeeded() ? Future.succeededFuture(Reassignment.result(null))
+        : Reassignment.refused(ar.cause()) ? Future.succeededFuture(Reassignment.result(ar.cause()))
+        : Future.failedFuture(ar.cause()));
+  }
+
+  private static long rotationId(JsonObject body) {
+    Object raw = body.getValue("rotationId");
+    if (raw instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
+      return n.longValue();
+    } else if (raw instanceof String s && s.matches("[1-9][0-9]{0,18}")) {
+      return Long.parseLong(s);
+    }
+    throw ApiException.invalid("rotationId: must be a positive integer");
+  }
+
+  private static JsonObject object(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof JsonObject o)) {
+      throw ApiException.invalid(field + ": required, a JSON object");
+    }
+    return o;
   }
 
   /** The failure code is the HTTP status of the same failure ({@link Failure#of}), the message its message. */

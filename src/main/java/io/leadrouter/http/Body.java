@@ -1,5 +1,6 @@
 package io.leadrouter.http;
 
+import io.leadrouter.edge.LeadFields;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.store.Text;
@@ -88,15 +89,10 @@ public final class Body {
 
   public static String email(JsonObject o, String field, String path, boolean required) {
     String s = string(o, field, required, MAX_EMAIL);
-    if (s != null && !isEmail(s)) {
+    if (s != null && !LeadFields.isEmail(s)) {
       throw ApiException.invalid(path + ": '" + s + "' is not an email address");
     }
     return s == null ? null : s.trim();
-  }
-
-  static boolean isEmail(String s) {
-    int at = s.indexOf('@');
-    return at > 0 && at == s.lastIndexOf('@') && at < s.length() - 1 && !s.contains(" ");
   }
 
   /** A whole number, or null when absent or JSON null. */
@@ -169,7 +165,7 @@ public final class Body {
       Object item = a.getValue(i);
       MemberSpec spec;
       if (item instanceof String s) {
-        if (!isEmail(s) || s.length() > MAX_EMAIL) {
+        if (!LeadFields.isEmail(s) || s.length() > MAX_EMAIL) {
           throw ApiException.invalid(path + ": '" + s + "' is not an email address");
         }
         spec = new MemberSpec(new UserRef(null, s.trim(), null), 1, path);

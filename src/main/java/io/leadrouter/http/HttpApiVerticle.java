@@ -3,16 +3,14 @@ package io.leadrouter.http;
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
-import io.leadrouter.edge.Views;
+import io.leadrouter.edge.Services;
 import io.leadrouter.error.ApiException;
-import io.leadrouter.error.Failure;
 import io.leadrouter.store.Text;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -25,33 +23,24 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.UnaryOperator;
 
 /**
- * The HTTP API. All routes are declared in {@link #routes()}; authentication and the account check are one
+ * The HTTP API. All routes are declared in {@link #buildRouter()}; authentication and the account check are one
  * chained handler; every failure is rendered by one failure handler as {@code {"error": {code, message}}}.
  */
 public final class HttpApiVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   public static final long MAX_BODY = 1024 * 1024;
   /** The largest {@code POST /v1/leads} body: it is read before its sender is known, so kept small. */
   public static final long MAX_LEAD_BODY = 128 * 1024;
   private static final String CALLER = "caller";
   /** Headers whose values are stored or echoed (x-request-id goes into the assignment log). */
   private static final String[] TEXT_HEADERS = {"x-account-id", "x-request-id", "idempotency-key"};
-  /** How long a request with an Idempotency-Key waits for the first request with that key to finish. */
-  private static final long IDEMPOTENT_WAIT_MS = 10_000;
 
   private final String host;
   private final int port;
@@ -60,6 +49,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HttpLimits limits;
   private Authenticator authenticator;
   private HttpServer server;
+  private Router router;
 
   public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits) {
     this.host = host;
@@ -72,7 +62,7 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
-    Router router = routes();
+    router = buildRouter();
     HeaderDeadline headers = new HeaderDeadline(vertx, limits.headerTimeoutMs());
     // no h2c: while it sniffs for the HTTP/2 preface, a connection has no HttpConnection yet, so the header
     // deadline could not close one that never sends a whole request line (nothing here speaks HTTP/2)
@@ -91,13 +81,30 @@ public final class HttpApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  Router routes() {
+  /**
+   * The operations this verticle's router serves, as {@code "METHOD /path"} in Vert.x path syntax
+   * ({@code /lead-rotations/:rotationId}); HEAD, which every GET but next-user also answers, is left out. Read
+   * from the router itself, so that the OpenAPI document can be checked against what is really served.
+   */
+  public SortedSet<String> routes() {
+    SortedSet<String> routes = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path != null && !path.endsWith("*") && route.methods() != null) {
+        route.methods().stream().filter(m -> m != HttpMethod.HEAD).forEach(m -> routes.add(m.name() + " " + path));
+      }
+    }
+    return routes;
+  }
+
+  private Router buildRouter() {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
     DirectoryRoutes d = new DirectoryRoutes(edge.store());
-    LeadRoutes l = new LeadRoutes(vertx, edge, IDEMPOTENT_WAIT_MS);
-    ReassignRoutes a = new ReassignRoutes(edge);
+    Services services = Services.of(vertx, edge);
+    LeadRoutes l = new LeadRoutes(edge, services);
+    ReassignRoutes a = new ReassignRoutes(edge.store(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
     // first: hold any body until the caller is known, and the query and headers every route may use
@@ -114,51 +121,50 @@ public final class HttpApiVerticle extends VerticleBase {
     // the API's OpenAPI 3 document: public, like any API reference
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .sendFile("openapi.json"));
-    // a body is read only after its caller is authenticated, within the node's budget of bytes in flight
-    // (wrapped: vertx-web refuses a BodyHandler after other handlers on a route, as it could miss the body;
-    // here the body was paused by the first handler and is only resumed by the BodyHandler)
-    Handler<RoutingContext> read = readBody(MAX_BODY);
+    // a body is read only after its caller is authenticated, within the node's budget of bytes in flight, and
+    // only on the routes that take one (`body`); elsewhere a body is never read (dropped after the answer),
+    // and one declared over the limit is refused (413) at once
     for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
-      router.route(prefix).handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
+      router.route(prefix).handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
     }
-    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.admit(MAX_BODY, false)).handler(read);
-    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.admit(MAX_BODY, false)).handler(read);
-    // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
-    router.post("/v1/leads").handler(bodies.admit(MAX_LEAD_BODY, true)).handler(readBody(MAX_LEAD_BODY));
+    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
+    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.declaredWithin(MAX_BODY));
+    UnaryOperator<Route> body = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
 
-    router.post("/lead-rotations").handler(r::create);
+    body.apply(router.post("/lead-rotations")).handler(r::create);
     router.get("/lead-rotations").handler(r::list);
     router.get("/lead-rotations/:rotationId").handler(r::get);
-    router.put("/lead-rotations/:rotationId").handler(r::update);
+    body.apply(router.put("/lead-rotations/:rotationId")).handler(r::update);
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
-    router.patch("/lead-rotations/:rotationId/status").handler(r::changeStatus);
+    body.apply(router.patch("/lead-rotations/:rotationId/status")).handler(r::changeStatus);
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
     router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
 
-    router.post("/lead-rotations/:rotationId/next-user").handler(l::nextUserOnce);
-    router.post("/lead-rotations/:rotationId/tokens").handler(l::createToken);
+    body.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
+    body.apply(router.post("/lead-rotations/:rotationId/tokens")).handler(l::createToken);
     router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
     router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);
 
-    router.post("/v1/leads").handler(l::create);
+    // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
+    withBody(bodies.admit(MAX_LEAD_BODY, true), MAX_LEAD_BODY).apply(router.post("/v1/leads")).handler(l::create);
     router.get("/v1/leads").handler(l::list);
     router.get("/v1/leads/:leadId").handler(l::get);
     router.get("/v1/leads/:leadId/assignments").handler(l::assignments);
 
-    router.post("/api/v2/pub/application/reassign").handler(a::reassign);
+    body.apply(router.post("/api/v2/pub/application/reassign")).handler(a::reassign);
     router.get("/api/integration/GetUsers").handler(a::getUsers);
 
-    router.post("/teams").handler(d::createTeam);
+    body.apply(router.post("/teams")).handler(d::createTeam);
     router.get("/teams").handler(d::listTeams);
     router.get("/teams/:teamId").handler(d::getTeam);
-    router.put("/teams/:teamId").handler(d::updateTeam);
+    body.apply(router.put("/teams/:teamId")).handler(d::updateTeam);
     router.delete("/teams/:teamId").handler(d::deleteTeam);
 
-    router.post("/users").handler(d::createUser);
+    body.apply(router.post("/users")).handler(d::createUser);
     router.get("/users").handler(d::listUsers);
     router.get("/users/:userId").handler(d::getUser);
-    router.put("/users/:userId").handler(d::updateUser);
+    body.apply(router.put("/users/:userId")).handler(d::updateUser);
     router.delete("/users/:userId").handler(d::deleteUser);
 
     // HEAD wherever GET: the same handlers, and the server sends the headers only; except next-user, whose
@@ -169,46 +175,9 @@ public final class HttpApiVerticle extends VerticleBase {
         route.method(HttpMethod.HEAD);
       }
     }
-    // past every route (and after authentication, for the authenticated prefixes): a path some route serves
-    // with other methods is 405 with Allow, any other 404 — decided here, not by vert.x-web, whose answer
-    // depends on which catch-all handlers the request passed through
-    Map<Pattern, Set<HttpMethod>> allowed = allowedMethods(router);
-    router.route().handler(ctx -> unmatched(ctx, allowed));
-    router.route().failureHandler(HttpApiVerticle::renderFailure);
-    // should vert.x-web still answer a request itself, it answers alike
-    router.errorHandler(404, ctx -> unmatched(ctx, allowed));
-    router.errorHandler(405, ctx -> unmatched(ctx, allowed));
+    // past every route: 404, or 405 with Allow; and the one failure handler
+    Answers.unmatchedAndFailures(router);
     return router;
-  }
-
-  /** The methods each declared path answers (path parameters match one segment). */
-  private static Map<Pattern, Set<HttpMethod>> allowedMethods(Router router) {
-    Map<String, Set<HttpMethod>> byPath = new LinkedHashMap<>();
-    for (Route route : router.getRoutes()) {
-      String path = route.getPath();
-      if (path != null && !path.endsWith("*") && route.methods() != null && !route.methods().isEmpty()) {
-        byPath.computeIfAbsent(path, p -> new TreeSet<>(Comparator.comparing(HttpMethod::name)))
-            .addAll(route.methods());
-      }
-    }
-    Map<Pattern, Set<HttpMethod>> allowed = new LinkedHashMap<>();
-    byPath.forEach((path, methods) -> allowed.put(Pattern.compile(Arrays.stream(path.split("/", -1))
-        .map(segment -> segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment))
-        .collect(Collectors.joining("/")) + "/?"), methods));
-    return allowed;
-  }
-
-  private static void unmatched(RoutingContext ctx, Map<Pattern, Set<HttpMethod>> allowed) {
-    String path = ctx.request().path();
-    for (Map.Entry<Pattern, Set<HttpMethod>> e : allowed.entrySet()) {
-      if (e.getKey().matcher(path).matches()) {
-        String allow = e.getValue().stream().map(HttpMethod::name).collect(Collectors.joining(", "));
-        ctx.response().putHeader("allow", allow);
-        render(ctx, Failure.of(405, "method " + ctx.request().method() + " not allowed on " + path));
-        return;
-      }
-    }
-    render(ctx, Failure.of(404, "no route " + ctx.request().method() + " " + path));
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -235,9 +204,15 @@ public final class HttpApiVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  private static Handler<RoutingContext> readBody(long limit) {
+  /**
+   * Makes a route take a body: admitted ({@link BodyGuard#admit}), then read. The BodyHandler is wrapped, as
+   * vert.x-web refuses one after other handlers on a route (it could miss the body; here the body was paused
+   * by the first handler and is only resumed by the BodyHandler).
+   */
+  private static UnaryOperator<Route> withBody(Handler<RoutingContext> admit, long limit) {
     BodyHandler read = BodyHandler.create(false).setBodyLimit(limit);
-    return read::handle;
+    Handler<RoutingContext> reader = read::handle;
+    return route -> route.handler(admit).handler(reader);
   }
 
   /** Query parameters, and the headers handlers use as text, must be text the store can keep. */
@@ -282,36 +257,5 @@ public final class HttpApiVerticle extends VerticleBase {
 
   static void noContent(RoutingContext ctx, Future<Void> result) {
     result.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
-  }
-
-  /** Answers any failure as {@link Failure#of} maps it; stack traces go to the log only, for 500s. */
-  static void renderFailure(RoutingContext ctx) {
-    Throwable f = ctx.failure();
-    if (f instanceof HttpClosedException) {
-      return; // the client went away mid-request (or was cut off): nobody to answer
-    }
-    Failure failure;
-    if (f == null) {
-      // vert.x-web failed the request with a bare status (the body handler's 413)
-      int status = ctx.statusCode();
-      failure = Failure.of(status, status == 413 ? "body: larger than " + BodyGuard.limit(ctx) + " bytes"
-          : "request failed");
-    } else {
-      failure = Failure.of(f);
-    }
-    if (failure.unexpected()) {
-      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), f);
-    } else if (failure.status() == 500) {
-      LOG.error("owner failure on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.message());
-    }
-    render(ctx, failure);
-  }
-
-  private static void render(RoutingContext ctx, Failure failure) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(failure.status()).putHeader("content-type", "application/json")
-        .end(failure.json().toBuffer());
   }
 }

@@ -2,37 +2,27 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.Idempotent;
+import io.leadrouter.edge.LeadFields;
+import io.leadrouter.edge.LeadIntake;
+import io.leadrouter.edge.Services;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
-import io.leadrouter.error.ErrorKind;
 import io.leadrouter.leads.Agent;
-import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadFilter;
 import io.leadrouter.leads.LeadStore;
-import io.leadrouter.leads.RecordedPick;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.owner.ServiceException;
-import io.leadrouter.rotation.Member;
-import io.leadrouter.store.Store;
-import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Leads: {@code POST /v1/leads} with a rotation's ingest token (no JWT) picks the rotation's next user and
@@ -40,24 +30,19 @@ import org.slf4j.LoggerFactory;
  */
 final class LeadRoutes {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LeadRoutes.class);
   static final String TOKEN_PREFIX = "lrt_";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Store store;
   private final LeadStore leads;
   private final RotationService rotations;
   private final Idempotent idempotent;
+  private final LeadIntake intake;
 
-  LeadRoutes(Vertx vertx, Edge edge, long waitMs) {
-    this.store = edge.store();
+  LeadRoutes(Edge edge, Services services) {
     this.leads = edge.store().leads();
     this.rotations = edge.rotations();
-    this.idempotent = new Idempotent(vertx, leads, waitMs, edge.node(), edge.idempotencyRetention());
-  }
-
-  Idempotent idempotent() {
-    return idempotent;
+    this.idempotent = services.idempotent();
+    this.intake = services.leadIntake();
   }
 
   // ---- POST /v1/leads ---------------------------------------------------------------------------------
@@ -70,64 +55,13 @@ final class LeadRoutes {
     }
     String secret = (String) raw;
     if (secret == null || secret.isBlank()) {
-      throw new ApiException(401, "current_token: required (the ingest token of the rotation)");
+      throw ApiException.unauthorized("current_token: required (the ingest token of the rotation)");
     }
     // every field is checked before the token is used, so bad input consumes no pick
+    body.remove("current_token");
     Map<String, Object> fields = LeadFields.parse(body);
     String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
-    Future<Idempotent.Response> response = leads.findToken(sha256(secret)).compose(token -> {
-      if (token == null || token.revoked()) {
-        return Future.failedFuture(new ApiException(401, "current_token: unknown or revoked token"));
-      }
-      return idempotent.run(token.accountId(), "leads", key, Idempotent.hash(Idempotent.canonical(body)),
-          attempt -> assign(token, fields, attempt));
-    });
-    send(ctx, response);
-  }
-
-  /**
-   * Picks (or, for a retry, takes the pick its key recorded), records the pick with the key, then stores
-   * the lead: a lead that cannot be stored leaves its pick with the key, and the retry stores it with that
-   * pick. Without a key a failed store spends the pick, and the answer says so.
-   */
-  private Future<Idempotent.Response> assign(GroupToken token, Map<String, Object> fields,
-      Idempotent.Attempt attempt) {
-    String requestId = "lead:" + UUID.randomUUID();
-    Future<RecordedPick> picked = attempt.recordedPick() != null ? Future.succeededFuture(attempt.recordedPick())
-        : rotations.pick(token.accountId(), token.rotationId(), requestId).recover(LeadRoutes::deletedRotation)
-        .map(r -> {
-          Member m = r.picked().member();
-          return new RecordedPick(token.rotationId(), r.picked().sequence(), m.userId(), m.email(), m.name(),
-              r.picked().at());
-        }).compose(p -> attempt.recordPick(p).map(p));
-    return picked.compose(pick -> store.getUser(token.accountId(), pick.userId()).compose(user -> {
-      Agent owner = new Agent(pick.userId(), pick.email(), pick.name(), user == null ? List.of() : user.roles(), true,
-          pick.at());
-      String by = "token:" + token.name();
-      Lead lead = new Lead(0, token.accountId(), token.rotationId(), pick.sequence(), pick.userId(), pick.email(),
-          fields, pick.at(), by, pick.at(), by, 0);
-      return leads.createLead(lead, owner, by);
-    }).recover(e -> notStored(token, pick, attempt, e)))
-        .map(lead -> new Idempotent.Response(201, LeadFields.view(lead).encode()));
-  }
-
-  /** A token whose rotation was deleted is no longer a token: 401, as for an unknown one, not 404. */
-  private static <T> Future<T> deletedRotation(Throwable e) {
-    return Future.failedFuture(e instanceof ApiException a && a.error() == ErrorKind.NOT_FOUND
-        ? ApiException.unauthorized("current_token: unknown or revoked token (its rotation was deleted)") : e);
-  }
-
-  private static Future<Lead> notStored(GroupToken token, RecordedPick pick, Idempotent.Attempt attempt, Throwable e) {
-    String made = "pick " + pick.sequence() + " of rotation " + token.rotationId();
-    // the pick is made and cannot be taken back: keep it traceable in the log and say so
-    LOG.warn("lead not stored after {}: {}", made, e.getMessage());
-    if (e instanceof StoreException s && s.kind() == StoreException.Kind.INVALID) {
-      // the input can never be stored: a retry would fail alike, so no 503 "retry"
-      return Future.failedFuture(ApiException.invalid("lead: " + e.getMessage() + " (" + made + " was made)"));
-    }
-    return Future.failedFuture(new ServiceException(503, "the lead could not be stored: " + e.getMessage() + "; "
-        + (attempt.keyed() ? made + " is kept for this Idempotency-Key: retry with the same key to store the lead"
-            + " with it" : made + " was spent: retry (with an Idempotency-Key, a retry would reuse the pick)")));
+    send(ctx, intake.byToken(secret, fields, key));
   }
 
   static void send(RoutingContext ctx, Future<Idempotent.Response> response) {
@@ -200,7 +134,7 @@ final class LeadRoutes {
     String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     String prefix = secret.substring(0, TOKEN_PREFIX.length() + 6);
     HttpApiVerticle.respond(ctx, 201, rotations.get(caller.accountId(), rotationId)
-        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, sha256(secret), prefix, caller.subject()))
+        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, LeadIntake.sha256(secret), prefix, caller.subject()))
         // the secret is shown here once; only its hash is stored
         .map(t -> LeadFields.token(t).put("token", secret)));
   }
@@ -224,14 +158,6 @@ final class LeadRoutes {
     HttpApiVerticle.noContent(ctx, leads.revokeToken(caller.accountId(), rotationId, tokenId, caller.subject())
         .compose(found -> found ? Future.<Void>succeededFuture()
             : Future.failedFuture(ApiException.notFound("token " + tokenId + " of rotation " + rotationId + " not found"))));
-  }
-
-  static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** POST next-user with an optional Idempotency-Key: the same response as GET, picked at most once per key. */

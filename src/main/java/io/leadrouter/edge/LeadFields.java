@@ -1,6 +1,5 @@
-package io.leadrouter.http;
+package io.leadrouter.edge;
 
-import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.GroupToken;
@@ -14,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The seed's lead fields: which a lead source may send (and their types), and the lead's JSON shape. */
-final class LeadFields {
+public final class LeadFields {
 
   static final List<String> TEXT = List.of("assistant", "assistant_phone", "avatar", "birthdate", "controller",
       "department", "description", "email", "fax", "firstName", "handle", "languages", "lastName", "leadSource",
@@ -27,13 +26,10 @@ final class LeadFields {
 
   private LeadFields() {}
 
-  /** The lead's fields from a request body, validated; {@code current_token} is not one of them. */
-  static Map<String, Object> parse(JsonObject body) {
+  /** The lead's fields from a request body (without {@code current_token}), validated. */
+  public static Map<String, Object> parse(JsonObject body) {
     Map<String, Object> fields = new LinkedHashMap<>();
     for (String name : body.fieldNames()) {
-      if (name.equals("current_token")) {
-        continue;
-      }
       Object v = body.getValue(name);
       if (SERVER.contains(name)) {
         throw ApiException.invalid(name + ": set by the service, not by the sender");
@@ -41,24 +37,35 @@ final class LeadFields {
         if (v != null && !(v instanceof String)) {
           throw ApiException.invalid(name + ": must be a string");
         }
-        String s = Body.string(body, name, false, MAX_TEXT);
+        String s = (String) v;
+        if (s != null && s.length() > MAX_TEXT) {
+          throw ApiException.invalid(name + ": longer than " + MAX_TEXT + " characters");
+        }
         storable(name, s);
-        if (name.equals("email") && s != null && !s.isEmpty() && !Body.isEmail(s)) {
+        if (name.equals("email") && s != null && !s.isEmpty() && !isEmail(s)) {
           throw ApiException.invalid("email: '" + s + "' is not an email address");
         }
         if (s != null) {
           fields.put(name, s);
         }
       } else if (FLAGS.contains(name)) {
-        Boolean b = Body.bool(body, name);
-        if (b != null) {
-          fields.put(name, b);
+        if (v != null && !(v instanceof Boolean)) {
+          throw ApiException.invalid(name + ": must be true or false");
+        }
+        if (v != null) {
+          fields.put(name, v);
         }
       } else {
         throw ApiException.invalid(name + ": unknown field (not one of the seed's lead fields)");
       }
     }
     return fields;
+  }
+
+  /** The loose check of the API: one {@code @}, something either side, no space. */
+  public static boolean isEmail(String s) {
+    int at = s.indexOf('@');
+    return at > 0 && at == s.lastIndexOf('@') && at < s.length() - 1 && !s.contains(" ");
   }
 
   /**
@@ -84,7 +91,7 @@ final class LeadFields {
   }
 
   /** The seed's lead shape (every field present, null when unset) plus the assignment. */
-  static JsonObject view(Lead lead) {
+  public static JsonObject view(Lead lead) {
     // the seed types id and the text fields as text: a string id, and unset text fields left out
     JsonObject o = new JsonObject().put("id", String.valueOf(lead.id()));
     for (String f : TEXT) {
@@ -104,24 +111,24 @@ final class LeadFields {
         .put("sequence", lead.sequence());
   }
 
-  static JsonObject agent(Agent a) {
+  public static JsonObject agent(Agent a) {
     return new JsonObject().put("userId", a.userId()).put("email", a.email()).put("name", a.name())
         .put("roles", new JsonArray(a.roles())).put("primary", a.primary())
         .put("assignedAt", Views.instant(a.assignedAt()));
   }
 
-  static JsonArray agents(List<Agent> agents) {
+  public static JsonArray agents(List<Agent> agents) {
     JsonArray a = new JsonArray();
     agents.forEach(g -> a.add(agent(g)));
     return a;
   }
 
-  static JsonObject event(LeadEvent e) {
+  public static JsonObject event(LeadEvent e) {
     return new JsonObject().put("at", Views.instant(e.at())).put("kind", e.kind()).put("from", agents(e.from()))
         .put("to", agents(e.to())).put("by", e.by());
   }
 
-  static JsonObject token(GroupToken t) {
+  public static JsonObject token(GroupToken t) {
     return new JsonObject().put("id", t.id()).put("rotationId", t.rotationId()).put("name", t.name())
         .put("prefix", t.prefix()).put("createdAt", Views.instant(t.createdAt())).put("createdBy", t.createdBy())
         .put("revoked", t.revoked())

@@ -1,4 +1,4 @@
-package io.leadrouter.http;
+package io.leadrouter.edge;
 
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
@@ -40,17 +40,17 @@ import java.util.function.Function;
  * before a crash was never answered, so it is spent, not answered twice. A run whose claim was taken over
  * writes nothing more for the key.
  */
-final class Idempotent {
+public final class Idempotent {
 
   static final Duration LEASE = Duration.ofSeconds(6);
   static final long RENEW_MS = 2_000;
   private static final long POLL_MS = 10;
 
   /** A response to send: status and body. */
-  record Response(int status, String body) {}
+  public record Response(int status, String body) {}
 
   /** One run of a request: the pick an earlier run with the same key recorded, and how to record one. */
-  interface Attempt {
+  public interface Attempt {
 
     /** Whether the request has an Idempotency-Key (else nothing is recorded and a retry runs anew). */
     boolean keyed();
@@ -85,7 +85,7 @@ final class Idempotent {
   private final String node;
   private final Duration retention;
 
-  Idempotent(Vertx vertx, LeadStore store, long waitMs, String node, Duration retention) {
+  public Idempotent(Vertx vertx, LeadStore store, long waitMs, String node, Duration retention) {
     this.vertx = vertx;
     this.store = store;
     this.waitMs = waitMs;
@@ -93,7 +93,7 @@ final class Idempotent {
     this.retention = retention;
   }
 
-  static String validKey(String key) {
+  public static String validKey(String key) {
     if (key == null) {
       return null;
     }
@@ -103,7 +103,7 @@ final class Idempotent {
     return key;
   }
 
-  static String hash(String... parts) {
+  public static String hash(String... parts) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (String p : parts) {
@@ -117,7 +117,7 @@ final class Idempotent {
   }
 
   /** Runs {@code action} at most once per key (to its end); {@code key == null} runs it plainly. */
-  Future<Response> run(String accountId, String scope, String key, String requestHash,
+  public Future<Response> run(String accountId, String scope, String key, String requestHash,
       Function<Attempt, Future<Response>> action) {
     if (key == null) {
       return action.apply(UNKEYED);
@@ -228,7 +228,7 @@ final class Idempotent {
   private static final Set<Integer> FINAL_4XX = Set.of(400, 404, 413, 415, 422);
 
   /** Whether {@code status} is the request's final answer: stored with the key and replayed for the retention. */
-  static boolean replayed(int status) {
+  public static boolean replayed(int status) {
     return status >= 200 && status < 300 || FINAL_4XX.contains(status);
   }
 
@@ -242,7 +242,7 @@ final class Idempotent {
    * The request's identity for the key: JSON compared as JSON (object keys sorted, no whitespace), so a
    * retry that serialises the same body differently is the same request; anything else as sent.
    */
-  static String canonical(String body) {
+  public static String canonical(String body) {
     if (body == null || body.isEmpty()) {
       return "";
     }
@@ -253,7 +253,7 @@ final class Idempotent {
     }
   }
 
-  static String canonical(JsonObject body) {
+  public static String canonical(JsonObject body) {
     return Json.encode(canonical((Object) body));
   }
 
@@ -269,9 +269,5 @@ final class Idempotent {
       return out;
     }
     return v;
-  }
-
-  static JsonObject parse(Response r) {
-    return new JsonObject(r.body());
   }
 }
