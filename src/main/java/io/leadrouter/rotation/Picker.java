@@ -212,7 +212,42 @@ final class Picker {
     return t;
   }
 
-  List<Member> members() {
-    return members;
+  /** See {@link Rotation#preview}; {@link #refresh} first. */
+  List<Rotation.Planned> preview(int count, int position, Ledger ledger, Instant now) {
+    List<Rotation.Planned> out = new ArrayList<>(Math.max(0, count));
+    for (int i = 0; i < count; i++) {
+      Choice c = choose(position, ledger, now);
+      if (c == null) {
+        break;
+      }
+      Member m = members.get(c.member());
+      out.add(new Rotation.Planned(m, c.skipped(), c.repayment()));
+      ledger = advance(ledger, m, c.skipped(), c.repayment(), now);
+      position = c.newPosition();
+    }
+    return out;
+  }
+
+  /** See {@link Rotation#members}; {@link #refresh} first. */
+  List<MemberView> views(Ledger ledger, Instant now, DirectoryView view) {
+    Periods p = Periods.at(now, zone);
+    List<MemberView> out = new ArrayList<>(members.size());
+    for (int i = 0; i < members.size(); i++) {
+      Member m = members.get(i);
+      SkipReason r = reason(i, ledger, now);
+      out.add(new MemberView(m, ledger.counts(m.userId(), p), ledger.owed(m.userId()), r,
+          nextEligible(i, r, ledger, now, view)));
+    }
+    return out;
+  }
+
+  /** "user 1: away, user 2: paused" for the first ten. */
+  static String describe(List<Rotation.Skip> all) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < all.size() && i < 10; i++) {
+      b.append(i == 0 ? "" : ", ").append("user ").append(all.get(i).userId()).append(": ")
+          .append(all.get(i).reason().wire());
+    }
+    return b.append(all.size() > 10 ? ", ..." : "").toString();
   }
 }

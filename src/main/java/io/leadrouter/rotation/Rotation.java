@@ -4,11 +4,8 @@ import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -226,7 +223,8 @@ public final class Rotation {
     Picker.Choice c = picker.choose(state.position(), state.ledger(), now);
     if (c == null) {
       List<Skip> all = picker.explain(state.ledger(), now);
-      return Decision.reject(Reason.NO_ELIGIBLE_MEMBER, noEligible(all), all);
+      return Decision.reject(Reason.NO_ELIGIBLE_MEMBER,
+          "rotation " + state.id() + ": no member is eligible (" + Picker.describe(all) + ")", all);
     }
     List<Member> members = state.members();
     return Decision.accept(new UserPicked(state.id(), state.accountId(), state.sequence() + 1,
@@ -234,19 +232,10 @@ public final class Rotation {
         schedule.length(), now, pick.requestId(), c.skipped(), c.repayment()));
   }
 
-  private String noEligible(List<Skip> all) {
-    StringBuilder b = new StringBuilder("rotation " + state.id() + ": no member is eligible (");
-    for (int i = 0; i < all.size() && i < 10; i++) {
-      b.append(i == 0 ? "" : ", ").append("user ").append(all.get(i).userId()).append(": ")
-          .append(all.get(i).reason().wire());
-    }
-    return b.append(all.size() > 10 ? ", ...)" : ")").toString();
-  }
-
   private Decision decideUpdate(Update u, Instant now) {
     List<Member> members = u.members() == null ? state.members() : u.members();
     Schedule next = Schedule.ofMembers(members);
-    int position = u.members() == null ? state.position() : continuePosition(next, members);
+    int position = u.members() == null ? state.position() : Schedule.continuePosition(schedule, state, next, members);
     Settings set = u.settings() != null ? u.settings()
         : new Settings(state.timeZone(), state.catchUp(), state.fallback(), state.followsTeam());
     Set<Long> kept = new HashSet<>();
@@ -257,36 +246,6 @@ public final class Rotation {
         state.createdAt(), now, state.createdBy(), u.actor(), set.timeZone(), set.catchUp(), set.fallback(),
         set.followsTeam(), state.ledger().retain(kept, set.catchUp()));
     return Decision.accept(new RotationUpdated(s));
-  }
-
-  /**
-   * Where picking resumes in {@code next} after a membership or weight edit: right after the slot of the
-   * most recently picked member that is still present (its k-th occurrence, k counted within the current
-   * cycle, capped by its slots in the new schedule). Never restarts the cycle unless nothing was picked yet
-   * or no recently picked member survived.
-   */
-  private int continuePosition(Schedule next, List<Member> nextMembers) {
-    if (next.isEmpty() || schedule.isEmpty() || state.sequence() == 0) {
-      return 0;
-    }
-    Map<Long, Integer> nextIndex = new HashMap<>();
-    for (int i = 0; i < nextMembers.size(); i++) {
-      nextIndex.put(nextMembers.get(i).userId(), i);
-    }
-    int length = schedule.length();
-    // walk back from the last pick to the most recent member that survived the edit
-    for (int back = 1; back <= length; back++) {
-      int slot = Math.floorMod(state.position() - back, length);
-      Member picked = state.members().get(schedule.memberAt(slot));
-      Integer survivor = nextIndex.get(picked.userId());
-      if (survivor != null) {
-        int k = schedule.occurrencesBefore(schedule.memberAt(slot), slot + 1);
-        int available = next.occurrencesBefore(survivor, next.length());
-        int at = next.occurrence(survivor, Math.min(k, available));
-        return at + 1 == next.length() ? 0 : at + 1;
-      }
-    }
-    return 0;
   }
 
   // ---- preview and explain ----------------------------------------------------------------------------
@@ -300,40 +259,19 @@ public final class Rotation {
    * says why). Changes nothing: the first planned member is whom the next pick at {@code now} returns.
    */
   public List<Planned> preview(int count, Instant now, DirectoryView directory) {
-    List<Planned> out = new ArrayList<>(Math.max(0, count));
     if (deleted || state.status() != Status.ACTIVE || schedule.isEmpty()) {
-      return out;
+      return List.of();
     }
     Instant at = now.truncatedTo(ChronoUnit.MICROS);
     picker.refresh(at, directory);
-    int position = state.position();
-    Ledger ledger = state.ledger();
-    for (int i = 0; i < count; i++) {
-      Picker.Choice c = picker.choose(position, ledger, at);
-      if (c == null) {
-        break;
-      }
-      Member m = state.members().get(c.member());
-      out.add(new Planned(m, c.skipped(), c.repayment()));
-      ledger = picker.advance(ledger, m, c.skipped(), c.repayment(), at);
-      position = c.newPosition();
-    }
-    return out;
+    return picker.preview(count, state.position(), state.ledger(), at);
   }
 
   /** Every member as it stands at {@code now}, in member order. */
   public List<MemberView> members(Instant now, DirectoryView directory) {
     Instant at = now.truncatedTo(ChronoUnit.MICROS);
     picker.refresh(at, directory);
-    Periods periods = Periods.at(at, state.timeZone());
-    List<MemberView> out = new ArrayList<>(state.members().size());
-    for (int i = 0; i < state.members().size(); i++) {
-      Member m = state.members().get(i);
-      SkipReason r = picker.reason(i, state.ledger(), at);
-      out.add(new MemberView(m, state.ledger().counts(m.userId(), periods), state.ledger().owed(m.userId()), r,
-          picker.nextEligible(i, r, state.ledger(), at, directory)));
-    }
-    return out;
+    return picker.views(state.ledger(), at, directory);
   }
 
   public void apply(Event event) {

@@ -1,7 +1,9 @@
 package io.leadrouter.rotation;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The smooth weighted round robin (nginx) sequence over a list of weights.
@@ -185,6 +187,36 @@ public final class Schedule {
       index[slots[i]][count[slots[i]]++] = i;
     }
     return index;
+  }
+
+  /**
+   * Where picking resumes in {@code next} after a membership or weight edit: right after the slot of the
+   * most recently picked member that is still present (its k-th occurrence, k counted within the current
+   * cycle, capped by its slots in the new schedule). Never restarts the cycle unless nothing was picked yet
+   * or no recently picked member survived.
+   */
+  static int continuePosition(Schedule schedule, RotationState state, Schedule next, List<Member> nextMembers) {
+    if (next.isEmpty() || schedule.isEmpty() || state.sequence() == 0) {
+      return 0;
+    }
+    Map<Long, Integer> nextIndex = new HashMap<>();
+    for (int i = 0; i < nextMembers.size(); i++) {
+      nextIndex.put(nextMembers.get(i).userId(), i);
+    }
+    int length = schedule.length();
+    // walk back from the last pick to the most recent member that survived the edit
+    for (int back = 1; back <= length; back++) {
+      int slot = Math.floorMod(state.position() - back, length);
+      Member picked = state.members().get(schedule.memberAt(slot));
+      Integer survivor = nextIndex.get(picked.userId());
+      if (survivor != null) {
+        int k = schedule.occurrencesBefore(schedule.memberAt(slot), slot + 1);
+        int available = next.occurrencesBefore(survivor, next.length());
+        int at = next.occurrence(survivor, Math.min(k, available));
+        return at + 1 == next.length() ? 0 : at + 1;
+      }
+    }
+    return 0;
   }
 
   int[] toArray() {
