@@ -2,10 +2,11 @@ package io.leadrouter.rotation;
 
 import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The rotation entity: its state, the commands it accepts, the events it emits and the replies it gives.
@@ -18,6 +19,28 @@ import java.util.Map;
  * memory and queued for write-behind; position, sequence and the assignment row reach the store within one
  * flush interval. Configuration events ({@link RotationUpdated}, {@link StatusChanged},
  * {@link RotationDeleted}) are applied only after the store has committed them.
+ *
+ * <p><b>Eligibility.</b> A member is eligible for a pick when its user is active, the member is not paused,
+ * the user is not away ({@code now < awayUntil}), {@code now} is inside the user's working hours (in the
+ * user's time zone) and the member is under every cap (picks in this rotation in the current clock hour,
+ * calendar day and ISO week of the rotation's time zone). The availability is handed in with each command
+ * as a {@link DirectoryView}; a user it does not know is inactive. The reason reported for an ineligible
+ * member is the first of {@code inactive, paused, away, outside_hours, cap_hour, cap_day, cap_week}.
+ *
+ * <p><b>The pick.</b> Starting at {@code position}, the schedule's slots are tried in cycle order; the first
+ * slot whose member is eligible is used, every slot tried before it is reported in {@code skipped} (one
+ * entry per slot), and the rotation then stands after the slot used. Nobody eligible in a whole cycle: the
+ * pick is rejected as {@code no_eligible_member} with every member and its reason. The sequence is +1 per
+ * accepted pick, whatever was skipped.
+ *
+ * <p><b>Catch-up</b> ({@code catchUp: true}). Each slot skipped because its member was away, paused or
+ * outside working hours adds one owed turn to that member (a slot skipped for a cap or an inactive user
+ * owes nothing; with {@code catchUp: false} nothing is owed). Before following the schedule, if the previous
+ * pick was not a repayment, the eligible member with the most owed turns is picked as a repayment, ties
+ * going to the member whose next slot comes first in cycle order from {@code position}; a repayment uses no
+ * slot (the position stays), skips nobody and takes one owed turn off. So repayments never come two in a
+ * row, and once everyone is eligible each member's picks equal its weight's share plus its owed turns.
+ * Turning catch-up off, or removing a member, forgets its owed turns.
  */
 public final class Rotation {
 
@@ -35,7 +58,17 @@ public final class Rotation {
 
   /** Replaces the fields that are present: {@code name} and {@code members} when non-null, teamId when {@code teamIdSet}. */
   public record Update(String accountId, long rotationId, String name, boolean teamIdSet, Long teamId,
-      List<Member> members, String actor) implements Command {}
+      List<Member> members, String actor, Settings settings) implements Command {
+
+    /** Settings unchanged. */
+    public Update(String accountId, long rotationId, String name, boolean teamIdSet, Long teamId,
+        List<Member> members, String actor) {
+      this(accountId, rotationId, name, teamIdSet, teamId, members, actor, null);
+    }
+  }
+
+  /** The rotation's settings, replaced as a whole by an {@link Update} that carries them. */
+  public record Settings(ZoneId timeZone, boolean catchUp, Fallback fallback, boolean followsTeam) {}
 
   public record ChangeStatus(String accountId, long rotationId, Status status, String actor) implements Command {}
 
@@ -50,7 +83,23 @@ public final class Rotation {
    * the rotation now stands at {@code newPosition}, where {@code nextMember} waits.
    */
   public record UserPicked(long rotationId, String accountId, long sequence, Member member, int position,
-      int newPosition, Member nextMember, int totalSlots, Instant at, String requestId) implements Event {}
+      int newPosition, Member nextMember, int totalSlots, Instant at, String requestId, List<Skip> skipped,
+      boolean repayment) implements Event {
+
+    public UserPicked {
+      skipped = skipped == null ? List.of() : skipped;
+    }
+
+    /** Nobody skipped, not a repayment. */
+    public UserPicked(long rotationId, String accountId, long sequence, Member member, int position,
+        int newPosition, Member nextMember, int totalSlots, Instant at, String requestId) {
+      this(rotationId, accountId, sequence, member, position, newPosition, nextMember, totalSlots, at,
+          requestId, List.of(), false);
+    }
+  }
+
+  /** A member passed over, with why ({@code reason} null in {@link #explain}: eligible). */
+  public record Skip(long userId, SkipReason reason) {}
 
   public record RotationUpdated(RotationState next) implements Event {}
 
@@ -62,21 +111,37 @@ public final class Rotation {
 
   /** Why a command was refused, with the error kind a client sees. */
   public enum Reason {
-    NOT_FOUND(ErrorKind.NOT_FOUND), CONFLICT(ErrorKind.CONFLICT), INVALID(ErrorKind.INVALID);
+    NOT_FOUND(ErrorKind.NOT_FOUND, null), CONFLICT(ErrorKind.CONFLICT, null), INVALID(ErrorKind.INVALID, null),
+    NO_ELIGIBLE_MEMBER(ErrorKind.CONFLICT, "no_eligible_member");
 
     private final ErrorKind error;
+    private final String code;
 
-    Reason(ErrorKind error) {
+    Reason(ErrorKind error, String code) {
       this.error = error;
+      this.code = code;
     }
 
     public ErrorKind error() {
       return error;
     }
+
+    /** The error code clients see: the kind's, unless the reason has its own. */
+    public String code() {
+      return code == null ? error.code() : code;
+    }
   }
 
-  /** A command that was refused; nothing changed. */
-  public record Rejection(Reason reason, String message) {}
+  /** A command that was refused; nothing changed. {@code members}: for no_eligible_member, each with its reason. */
+  public record Rejection(Reason reason, String message, List<Skip> members) {
+    public Rejection {
+      members = members == null ? List.of() : members;
+    }
+
+    public Rejection(Reason reason, String message) {
+      this(reason, message, List.of());
+    }
+  }
 
   /** Outcome of {@link #decide}: exactly one of {@code event} and {@code rejection} is set. */
   public record Decision(Event event, Rejection rejection) {
@@ -88,6 +153,10 @@ public final class Rotation {
       return new Decision(null, new Rejection(reason, message));
     }
 
+    static Decision reject(Reason reason, String message, List<Skip> members) {
+      return new Decision(null, new Rejection(reason, message, members));
+    }
+
     public boolean accepted() {
       return event != null;
     }
@@ -97,12 +166,14 @@ public final class Rotation {
 
   private RotationState state;
   private Schedule schedule;
+  private Picker picker;
   private boolean deleted;
 
   public Rotation(RotationState state) {
     this.schedule = Schedule.ofMembers(state.members());
     int position = schedule.isEmpty() ? 0 : Math.floorMod(state.position(), schedule.length());
     this.state = state.withProgress(position, state.sequence());
+    this.picker = new Picker(this.state.members(), schedule, this.state.timeZone(), this.state.catchUp());
   }
 
   public RotationState state() {
@@ -113,28 +184,34 @@ public final class Rotation {
     return deleted;
   }
 
-  /** {@code now} is kept at microsecond precision, what Postgres keeps: memory and store agree on instants. */
+  /** As {@link #decide(Command, Instant, DirectoryView)} with every user active and always available. */
   public Decision decide(Command command, Instant at) {
+    return decide(command, at, DirectoryView.EVERYONE);
+  }
+
+  /**
+   * {@code now} is kept at microsecond precision, what Postgres keeps: memory and store agree on instants.
+   * Changes no state (it may refresh the cached eligibility, which is not state).
+   */
+  public Decision decide(Command command, Instant at, DirectoryView directory) {
     Instant now = at.truncatedTo(ChronoUnit.MICROS);
     if (deleted || !state.accountId().equals(command.accountId())) {
       return Decision.reject(Reason.NOT_FOUND, "rotation " + command.rotationId() + " not found");
     }
     // Java 17 has no pattern switch; the sealed hierarchy keeps this chain exhaustive by review
     if (command instanceof Pick p) {
-      return decidePick(p, now);
+      return decidePick(p, now, directory);
     } else if (command instanceof Update u) {
       return decideUpdate(u, now);
     } else if (command instanceof ChangeStatus c) {
-      return Decision.accept(new StatusChanged(new RotationState(state.id(), state.accountId(),
-          state.name(), c.status(), state.teamId(), state.members(), state.position(), state.sequence(),
-          state.createdAt(), now, state.createdBy(), c.actor())));
+      return Decision.accept(new StatusChanged(state.withStatus(c.status(), now, c.actor())));
     } else if (command instanceof Delete d) {
       return Decision.accept(new RotationDeleted(state.id(), state.accountId(), d.actor(), now));
     }
     return Decision.reject(Reason.INVALID, "Get is answered from state(), not decided");
   }
 
-  private Decision decidePick(Pick pick, Instant now) {
+  private Decision decidePick(Pick pick, Instant now, DirectoryView directory) {
     if (state.status() != Status.ACTIVE) {
       return Decision.reject(Reason.CONFLICT,
           "rotation " + state.id() + " is " + state.status().wire() + "; only active rotations hand out users");
@@ -142,61 +219,69 @@ public final class Rotation {
     if (schedule.isEmpty()) {
       return Decision.reject(Reason.CONFLICT, "rotation " + state.id() + " has no members");
     }
-    int position = state.position();
-    int newPosition = position + 1 == schedule.length() ? 0 : position + 1;
+    picker.refresh(now, directory);
+    Picker.Choice c = picker.choose(state.position(), state.ledger(), now);
+    if (c == null) {
+      List<Skip> all = picker.explain(state.ledger(), now);
+      return Decision.reject(Reason.NO_ELIGIBLE_MEMBER,
+          "rotation " + state.id() + ": no member is eligible (" + Picker.describe(all) + ")", all);
+    }
     List<Member> members = state.members();
     return Decision.accept(new UserPicked(state.id(), state.accountId(), state.sequence() + 1,
-        members.get(schedule.memberAt(position)), position, newPosition,
-        members.get(schedule.memberAt(newPosition)), schedule.length(), now, pick.requestId()));
+        members.get(c.member()), c.position(), c.newPosition(), members.get(schedule.memberAt(c.newPosition())),
+        schedule.length(), now, pick.requestId(), c.skipped(), c.repayment()));
   }
 
   private Decision decideUpdate(Update u, Instant now) {
     List<Member> members = u.members() == null ? state.members() : u.members();
     Schedule next = Schedule.ofMembers(members);
-    int position = u.members() == null ? state.position() : continuePosition(next, members);
+    int position = u.members() == null ? state.position() : Schedule.continuePosition(schedule, state, next, members);
+    Settings set = u.settings() != null ? u.settings()
+        : new Settings(state.timeZone(), state.catchUp(), state.fallback(), state.followsTeam());
+    Set<Long> kept = new HashSet<>();
+    members.forEach(m -> kept.add(m.userId()));
     RotationState s = new RotationState(state.id(), state.accountId(),
         u.name() == null ? state.name() : u.name(), state.status(),
         u.teamIdSet() ? u.teamId() : state.teamId(), members, position, state.sequence(),
-        state.createdAt(), now, state.createdBy(), u.actor());
+        state.createdAt(), now, state.createdBy(), u.actor(), set.timeZone(), set.catchUp(), set.fallback(),
+        set.followsTeam(), state.ledger().retain(kept, set.catchUp()));
     return Decision.accept(new RotationUpdated(s));
   }
 
+  // ---- preview and explain ----------------------------------------------------------------------------
+
+  /** A pick as it would be made: who, who was passed over, whether it repays an owed turn. */
+  public record Planned(Member member, List<Skip> skipped, boolean repayment) {}
+
   /**
-   * Where picking resumes in {@code next} after a membership or weight edit: right after the slot of the
-   * most recently picked member that is still present (its k-th occurrence, k counted within the current
-   * cycle, capped by its slots in the new schedule). Never restarts the cycle unless nothing was picked yet
-   * or no recently picked member survived.
+   * The next {@code count} picks as the rotation stands at {@code now} (same eligibility, caps counting the
+   * planned picks, owed turns repaid); fewer when nobody is eligible at some point (then {@link #members}
+   * says why). Changes nothing: the first planned member is whom the next pick at {@code now} returns.
    */
-  private int continuePosition(Schedule next, List<Member> nextMembers) {
-    if (next.isEmpty() || schedule.isEmpty() || state.sequence() == 0) {
-      return 0;
+  public List<Planned> preview(int count, Instant now, DirectoryView directory) {
+    if (deleted || state.status() != Status.ACTIVE || schedule.isEmpty()) {
+      return List.of();
     }
-    Map<Long, Integer> nextIndex = new HashMap<>();
-    for (int i = 0; i < nextMembers.size(); i++) {
-      nextIndex.put(nextMembers.get(i).userId(), i);
-    }
-    int length = schedule.length();
-    // walk back from the last pick to the most recent member that survived the edit
-    for (int back = 1; back <= length; back++) {
-      int slot = Math.floorMod(state.position() - back, length);
-      Member picked = state.members().get(schedule.memberAt(slot));
-      Integer survivor = nextIndex.get(picked.userId());
-      if (survivor != null) {
-        int k = schedule.occurrencesBefore(schedule.memberAt(slot), slot + 1);
-        int available = next.occurrencesBefore(survivor, next.length());
-        int at = next.occurrence(survivor, Math.min(k, available));
-        return at + 1 == next.length() ? 0 : at + 1;
-      }
-    }
-    return 0;
+    Instant at = now.truncatedTo(ChronoUnit.MICROS);
+    picker.refresh(at, directory);
+    return picker.preview(count, state.position(), state.ledger(), at);
+  }
+
+  /** Every member as it stands at {@code now}, in member order. */
+  public List<MemberView> members(Instant now, DirectoryView directory) {
+    Instant at = now.truncatedTo(ChronoUnit.MICROS);
+    picker.refresh(at, directory);
+    return picker.views(state.ledger(), at, directory);
   }
 
   public void apply(Event event) {
     if (event instanceof UserPicked p) {
-      state = state.withProgress(p.newPosition(), p.sequence());
+      Ledger ledger = picker.advance(state.ledger(), p.member(), p.skipped(), p.repayment(), p.at());
+      state = state.withProgress(p.newPosition(), p.sequence(), ledger);
     } else if (event instanceof RotationUpdated u) {
       state = u.next();
       schedule = Schedule.ofMembers(state.members());
+      picker = new Picker(state.members(), schedule, state.timeZone(), state.catchUp());
     } else if (event instanceof StatusChanged c) {
       state = c.next();
     } else if (event instanceof RotationDeleted) {

@@ -3,6 +3,7 @@ package io.leadrouter.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +69,60 @@ class ScheduleTest {
   @Test
   void nonPositiveWeightsAreRefused() {
     assertThatThrownBy(() -> Schedule.of(1, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** The original O(members x slots) nginx walk, kept as the reference the fast build must match. */
+  private static int[] reference(int... weights) {
+    int length = IntStream.of(weights).sum();
+    int[] slots = new int[length];
+    long[] current = new long[weights.length];
+    for (int step = 0; step < length; step++) {
+      int best = 0;
+      long bestValue = Long.MIN_VALUE;
+      for (int m = 0; m < weights.length; m++) {
+        current[m] += weights[m];
+        if (current[m] > bestValue) {
+          bestValue = current[m];
+          best = m;
+        }
+      }
+      current[best] -= length;
+      slots[step] = best;
+    }
+    return slots;
+  }
+
+  @Test
+  void buildsTheSameSequenceAsTheReferenceWalkOnRandomWeights() {
+    Random random = new Random(12);
+    for (int round = 0; round < 400; round++) {
+      int n = 1 + random.nextInt(round < 300 ? 12 : 300);
+      int maxWeight = 1 + random.nextInt(round % 3 == 0 ? 40 : 10);
+      int[] weights = new int[n];
+      for (int i = 0; i < n; i++) {
+        weights[i] = 1 + random.nextInt(maxWeight);
+      }
+      assertThat(Schedule.of(weights).toArray()).as("weights %s", java.util.Arrays.toString(weights))
+          .containsExactly(reference(weights));
+    }
+  }
+
+  @Test
+  void aTenThousandMemberScheduleMatchesTheReference() {
+    int[] weights = new int[10_000];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = 1 + (i * 7 + i / 13) % 10;
+    }
+    assertThat(Schedule.of(weights).toArray()).containsExactly(reference(weights));
+  }
+
+  @Test
+  void distanceToNextGoesRoundTheCycle() {
+    Schedule s = Schedule.of(3, 1, 1); // a b a c a
+    assertThat(s.distanceToNext(0, 0)).isZero();
+    assertThat(s.distanceToNext(1, 0)).isEqualTo(1);
+    assertThat(s.distanceToNext(1, 2)).isEqualTo(4); // b at slot 1 of the next cycle
+    assertThat(s.distanceToNext(2, 4)).isEqualTo(4);
+    assertThat(s.distanceToNext(0, 4)).isZero();
   }
 }

@@ -1,7 +1,7 @@
 package io.leadrouter.bench;
 
 import io.leadrouter.auth.Authenticator;
-import io.leadrouter.http.Views;
+import io.leadrouter.edge.Views;
 import io.leadrouter.owner.PickReply;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;
@@ -187,8 +187,8 @@ public final class BaselineServer {
       router.route().failureHandler(ctx -> {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-            .end(Views.error(status, ctx.failure() == null ? "failed" : String.valueOf(ctx.failure().getMessage()))
-                .toBuffer());
+            .end(io.leadrouter.error.Failure.of(status,
+                ctx.failure() == null ? "failed" : String.valueOf(ctx.failure().getMessage())).json().toBuffer());
       });
       return ready.compose(v -> vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1"))
           .requestHandler(router).listen());
@@ -197,7 +197,7 @@ public final class BaselineServer {
     private void authenticate(RoutingContext ctx) {
       authenticator.authenticate(ctx.request().getHeader("authorization"), ctx.request().getHeader("x-account-id"))
           .onSuccess(caller -> ctx.next())
-          .onFailure(e -> ctx.fail(e instanceof io.leadrouter.http.ApiException a ? a.status() : 401, e));
+          .onFailure(e -> ctx.fail(e instanceof io.leadrouter.error.ApiException a ? a.status() : 401, e));
     }
 
     private void pgRowLock(RoutingContext ctx) {

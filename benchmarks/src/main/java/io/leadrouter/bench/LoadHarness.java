@@ -1,7 +1,7 @@
 package io.leadrouter.bench;
 
 import io.leadrouter.bus.EventBusApiVerticle;
-import io.leadrouter.http.Views;
+import io.leadrouter.edge.Views;
 import io.leadrouter.owner.PickReply;
 import io.leadrouter.rotation.Rotation;
 import io.vertx.core.DeploymentOptions;

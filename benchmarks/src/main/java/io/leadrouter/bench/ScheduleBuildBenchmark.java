@@ -15,10 +15,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Building a schedule ({@code Schedule.of}), paid on activation and on every membership or weight edit.
- * The smooth weighted round robin walk is O(members x slots), slots being the sum of the weights, so this
- * grows quadratically with the member count. Baseline: filling the same number of slots member by member
- * (weights honoured, no smoothing), O(slots).
+ * Building a schedule ({@code Schedule.of}), paid on activation and on every membership or weight edit, on
+ * the owner's event loop. The smooth weighted round robin walk was O(members x slots) (412 ms for 10,000
+ * mixed members); it is now O(slots x distinct weights), at most 10 distinct weights for members, with the
+ * identical sequence (the tests compare it with the old walk). Target (issue 12): 10,000 members within
+ * 20 ms. Baseline: filling the same number of slots member by member (weights honoured, no smoothing),
+ * O(slots).
  *
  * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar ScheduleBuild}. Scores are microseconds
  * per schedule built.
