@@ -8,7 +8,6 @@ import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -97,7 +96,7 @@ public final class Main {
     }
     // registered before anything starts, so a SIGTERM at any point stops what did start
     AtomicReference<LeadRouter> running = new AtomicReference<>();
-    AtomicReference<Store> opened = new AtomicReference<>();
+    AtomicReference<Stores> opened = new AtomicReference<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), opened.get()), "shutdown"));
     try {
       opened.set(Stores.open(vertx, config).await(5, TimeUnit.MINUTES));
@@ -118,11 +117,11 @@ public final class Main {
   }
 
   /** Graceful stop (SIGTERM): HTTP first, then the owners drain write-behind, then the store. */
-  private static void shutdown(Vertx vertx, LeadRouter app, Store store) {
+  private static void shutdown(Vertx vertx, LeadRouter app, Stores stores) {
     LOG.info("shutting down: draining write-behind");
     try {
       Future<Void> stopped = app == null ? Future.succeededFuture() : app.stop();
-      stopped.compose(v -> store == null ? Future.succeededFuture() : store.close())
+      stopped.compose(v -> stores == null ? Future.succeededFuture() : stores.storage().close())
           .eventually(vertx::close).await(60, TimeUnit.SECONDS);
       LOG.info("stopped cleanly");
     } catch (Exception e) {

@@ -6,7 +6,7 @@ import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.Text;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -36,14 +36,14 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   private final JWTAuthOptions jwtOptions;
   private final RotationService rotations;
-  private final Store store;
+  private final Directory directory;
   private final Timer nextUserLatency;
   private Authenticator authenticator;
 
   public EventBusApiVerticle(JWTAuthOptions jwtOptions, Edge edge) {
     this.jwtOptions = jwtOptions;
     this.rotations = edge.rotations();
-    this.store = edge.store();
+    this.directory = edge.directory();
     this.nextUserLatency = edge.metrics().nextUserLatency();
   }
 
@@ -94,7 +94,7 @@ public final class EventBusApiVerticle extends VerticleBase {
             ? rotations.pick(caller.accountId(), id, requestId).map(Views::nextUser)
             : rotations.get(caller.accountId(), id).compose(s -> s.teamId() == null
                 ? Future.succeededFuture(Views.rotation(s, null))
-                : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t))))
+                : directory.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t))))
         .onSuccess(reply -> {
           if (pick) {
             nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

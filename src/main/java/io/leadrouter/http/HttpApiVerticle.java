@@ -95,7 +95,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
-    DirectoryRoutes d = new DirectoryRoutes(edge.store());
+    DirectoryRoutes d = new DirectoryRoutes(edge.directory());
     LeadRoutes l = new LeadRoutes(vertx, edge, IDEMPOTENT_WAIT_MS);
     ReassignRoutes a = new ReassignRoutes(edge);
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());

@@ -14,16 +14,14 @@ import io.leadrouter.leads.RecordedPick;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
 import io.leadrouter.rotation.Member;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.StoreException;
+import io.leadrouter.util.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -44,14 +42,14 @@ final class LeadRoutes {
   static final String TOKEN_PREFIX = "lrt_";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Store store;
+  private final Directory store;
   private final LeadStore leads;
   private final RotationService rotations;
   private final Idempotent idempotent;
 
   LeadRoutes(Vertx vertx, Edge edge, long waitMs) {
-    this.store = edge.store();
-    this.leads = edge.store().leads();
+    this.store = edge.directory();
+    this.leads = edge.leads();
     this.rotations = edge.rotations();
     this.idempotent = new Idempotent(vertx, leads, waitMs, edge.node(), edge.idempotencyRetention());
   }
@@ -75,7 +73,7 @@ final class LeadRoutes {
     // every field is checked before the token is used, so bad input consumes no pick
     Map<String, Object> fields = LeadFields.parse(body);
     String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
-    Future<Idempotent.Response> response = leads.findToken(sha256(secret)).compose(token -> {
+    Future<Idempotent.Response> response = leads.findToken(Sha256.of(secret)).compose(token -> {
       if (token == null || token.revoked()) {
         return Future.failedFuture(new ApiException(401, "current_token: unknown or revoked token"));
       }
@@ -200,7 +198,7 @@ final class LeadRoutes {
     String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     String prefix = secret.substring(0, TOKEN_PREFIX.length() + 6);
     HttpApiVerticle.respond(ctx, 201, rotations.get(caller.accountId(), rotationId)
-        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, sha256(secret), prefix, caller.subject()))
+        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, Sha256.of(secret), prefix, caller.subject()))
         // the secret is shown here once; only its hash is stored
         .map(t -> LeadFields.token(t).put("token", secret)));
   }
@@ -224,14 +222,6 @@ final class LeadRoutes {
     HttpApiVerticle.noContent(ctx, leads.revokeToken(caller.accountId(), rotationId, tokenId, caller.subject())
         .compose(found -> found ? Future.<Void>succeededFuture()
             : Future.failedFuture(ApiException.notFound("token " + tokenId + " of rotation " + rotationId + " not found"))));
-  }
-
-  static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** POST next-user with an optional Idempotency-Key: the same response as GET, picked at most once per key. */

@@ -8,7 +8,7 @@ import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadEvent;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.store.Page;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.StoreException;
 import io.leadrouter.store.Text;
 import io.leadrouter.store.User;
@@ -39,12 +39,12 @@ final class ReassignRoutes {
 
   static final String SUCCESS = "Application updated successfully";
 
-  private final Store store;
+  private final Directory store;
   private final LeadStore leads;
 
   ReassignRoutes(Edge edge) {
-    this.store = edge.store();
-    this.leads = edge.store().leads();
+    this.store = edge.directory();
+    this.leads = edge.leads();
   }
 
   /** Thrown for a request that was received but cannot be applied: answered 200 with Success false. */

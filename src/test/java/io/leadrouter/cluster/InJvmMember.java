@@ -1,10 +1,11 @@
 package io.leadrouter.cluster;
 
 import io.leadrouter.LeadRouter;
+import io.leadrouter.Stores;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -22,11 +23,11 @@ import java.util.stream.Collectors;
 final class InJvmMember {
 
   final ClusterNode node;
-  final Store store;
+  final PgStore store;
   final LeadRouter app;
   final int hazelcastPort;
 
-  private InJvmMember(ClusterNode node, Store store, LeadRouter app, int hazelcastPort) {
+  private InJvmMember(ClusterNode node, PgStore store, LeadRouter app, int hazelcastPort) {
     this.node = node;
     this.store = store;
     this.app = app;
@@ -44,8 +45,8 @@ final class InJvmMember {
     args.addAll(List.of(flags));
     Config config = Config.load(Map.of(), args);
     ClusterNode node = ClusterNode.start(Vertx.builder(), config).await(2, TimeUnit.MINUTES);
-    Store store = Postgres.open(node.vertx(), pgUri, config.pgPoolSize()).await(1, TimeUnit.MINUTES);
-    LeadRouter app = LeadRouter.start(node, config, store, Jwt.options(config), "member-" + port,
+    PgStore store = Postgres.open(node.vertx(), pgUri, config.pgPoolSize()).await(1, TimeUnit.MINUTES);
+    LeadRouter app = LeadRouter.start(node, config, Stores.of(store), Jwt.options(config), "member-" + port,
         new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
     return new InJvmMember(node, store, app, port);
   }
