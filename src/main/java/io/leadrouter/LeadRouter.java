@@ -11,6 +11,7 @@ import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.RotationCodec;
 import io.leadrouter.owner.RotationService;
+import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +76,8 @@ public final class LeadRouter {
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
     LeadRouter app = new LeadRouter(vertx, stores, service, cluster);
     Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
-    Edge edge = new Edge(stores.rotations(), stores.directory(), stores.assignmentLog(), stores.leads(), service,
+    Storage storage = stores.storage();
+    Edge edge = new Edge(storage.rotations(), storage.directory(), storage.assignmentLog(), stores.leads(), service,
         metrics, app::readiness, node, keyRetention);
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
@@ -84,8 +86,8 @@ public final class LeadRouter {
       OwnerStatus status = new OwnerStatus();
       app.owners.add(status);
       owners.add(vertx.deployVerticle(cluster == null
-          ? new PartitionOwnerVerticle(i, partitioner, stores.rotations(), settings, Clock.systemUTC(), metrics, status)
-          : new PartitionOwnerVerticle(i, partitioner, stores.rotations(), settings, Clock.systemUTC(), metrics, status,
+          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status)
+          : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status,
               cluster.ownership(), cluster.replica())));
     }
     return Future.all(owners)
@@ -114,7 +116,7 @@ public final class LeadRouter {
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
-        .compose(v -> vertx.deployVerticle(new RetentionVerticle(stores.assignmentLog(), stores.leads(),
+        .compose(v -> vertx.deployVerticle(new RetentionVerticle(storage.assignmentLog(), stores.leads(),
             Clock.systemUTC(), keyRetention, Duration.ofDays(config.historyRetentionDays()),
             Duration.ofSeconds(config.purgeIntervalSeconds()))))
         .onSuccess(app.deployments::add)

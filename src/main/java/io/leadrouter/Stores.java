@@ -4,9 +4,6 @@ import io.leadrouter.config.Config;
 import io.leadrouter.leads.InMemoryLeadStore;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.leads.pg.PgLeadStore;
-import io.leadrouter.store.AssignmentLog;
-import io.leadrouter.store.Directory;
-import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.Storage;
 import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.store.pg.EmbeddedPostgresServer;
@@ -37,18 +34,6 @@ public record Stores(Storage storage, LeadStore leads) {
   /** The Postgres store with the leads on the same pool. */
   public static Stores of(PgStore store) {
     return new Stores(store, new PgLeadStore(store.client()));
-  }
-
-  public RotationStore rotations() {
-    return storage.rotations();
-  }
-
-  public Directory directory() {
-    return storage.directory();
-  }
-
-  public AssignmentLog assignmentLog() {
-    return storage.assignmentLog();
   }
 
   static Future<Stores> open(Vertx vertx, Config config) {

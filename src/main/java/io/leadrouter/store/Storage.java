@@ -14,18 +14,34 @@ import io.vertx.core.Future;
  *   <li>{@link AssignmentLog}: the history and stats reads, and retention.
  * </ul>
  */
-public interface Storage {
+public abstract class Storage {
 
-  RotationStore rotations();
+  private final RotationStore rotations;
+  private final Directory directory;
+  private final AssignmentLog assignmentLog;
 
-  Directory directory();
+  protected Storage(RotationStore rotations, Directory directory, AssignmentLog assignmentLog) {
+    this.rotations = rotations;
+    this.directory = directory;
+    this.assignmentLog = assignmentLog;
+  }
 
-  AssignmentLog assignmentLog();
+  public final RotationStore rotations() {
+    return rotations;
+  }
+
+  public final Directory directory() {
+    return directory;
+  }
+
+  public final AssignmentLog assignmentLog() {
+    return assignmentLog;
+  }
 
   /** Completes once the store answers (readiness); the in-memory store always does. */
-  default Future<Void> ping() {
+  public Future<Void> ping() {
     return Future.succeededFuture();
   }
 
-  Future<Void> close();
+  public abstract Future<Void> close();
 }

@@ -11,38 +11,42 @@ import io.vertx.core.Future;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A store (every port, and the leads') that fails every asynchronous call with {@code UNAVAILABLE} while
- * {@code down} is set, and otherwise delegates: how the contract test provokes the documented 503s. Dynamic
- * proxies, so it keeps up with the port interfaces without edits.
+ * {@code down} is set, and otherwise delegates: how the contract test provokes the documented 503s. The ports
+ * are dynamic proxies, so it keeps up with the port interfaces without edits.
  */
 final class FlakyStore {
 
   private FlakyStore() {}
 
   static Stores wrap(Stores stores, AtomicBoolean down) {
-    Storage storage = stores.storage();
-    Map<Class<?>, Object> ports = Map.of(
-        RotationStore.class, proxy(RotationStore.class, storage.rotations(), down, Map.of()),
-        Directory.class, proxy(Directory.class, storage.directory(), down, Map.of()),
-        AssignmentLog.class, proxy(AssignmentLog.class, storage.assignmentLog(), down, Map.of()));
-    return new Stores(proxy(Storage.class, storage, down, ports), proxy(LeadStore.class, stores.leads(), down,
-        Map.of()));
+    Storage real = stores.storage();
+    Storage flaky = new Storage(proxy(RotationStore.class, real.rotations(), down),
+        proxy(Directory.class, real.directory(), down), proxy(AssignmentLog.class, real.assignmentLog(), down)) {
+      @Override
+      public Future<Void> ping() {
+        return down.get() ? Future.failedFuture(unavailable("ping")) : real.ping();
+      }
+
+      @Override
+      public Future<Void> close() {
+        return real.close();
+      }
+    };
+    return new Stores(flaky, proxy(LeadStore.class, stores.leads(), down));
   }
 
-  /** {@code ports}: what the accessors of a port type answer instead of the target's. */
-  private static <T> T proxy(Class<T> type, T target, AtomicBoolean down, Map<Class<?>, Object> ports) {
+  private static StoreException unavailable(String method) {
+    return new StoreException(StoreException.Kind.UNAVAILABLE, "store unreachable (test: " + method + ")");
+  }
+
+  private static <T> T proxy(Class<T> type, T target, AtomicBoolean down) {
     Object p = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
-      Object port = ports.get(method.getReturnType());
-      if (port != null && method.getParameterCount() == 0) {
-        return port;
-      }
       if (down.get() && Future.class.isAssignableFrom(method.getReturnType()) && !method.getName().equals("close")) {
-        return Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE,
-            "store unreachable (test: " + method.getName() + ")"));
+        return Future.failedFuture(unavailable(method.getName()));
       }
       return invoke(target, method, args);
     });

@@ -1,9 +1,6 @@
 package io.leadrouter.store.memory;
 
 import io.leadrouter.store.Assignment;
-import io.leadrouter.store.AssignmentLog;
-import io.leadrouter.store.Directory;
-import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -14,37 +11,21 @@ import java.util.List;
  * ports are thin views of one {@link MemoryTables}, thread-safe (owners on several event loops flush
  * concurrently) through concurrent maps and atomic per-key updates; nothing here blocks.
  */
-public final class InMemoryStore implements Storage {
+public final class InMemoryStore extends Storage {
 
   private final MemoryTables db;
-  private final RotationStore rotations;
-  private final Directory directory;
-  private final AssignmentLog assignmentLog;
 
   public InMemoryStore() {
     this(Clock.systemUTC());
   }
 
   public InMemoryStore(Clock clock) {
-    this.db = new MemoryTables(clock);
-    this.rotations = new MemoryRotations(db);
-    this.directory = new MemoryDirectory(db);
-    this.assignmentLog = new MemoryAssignmentLog(db);
+    this(new MemoryTables(clock));
   }
 
-  @Override
-  public RotationStore rotations() {
-    return rotations;
-  }
-
-  @Override
-  public Directory directory() {
-    return directory;
-  }
-
-  @Override
-  public AssignmentLog assignmentLog() {
-    return assignmentLog;
+  private InMemoryStore(MemoryTables db) {
+    super(new MemoryRotations(db), new MemoryDirectory(db), new MemoryAssignmentLog(db));
+    this.db = db;
   }
 
   /** The clock its timestamps come from (the leads' in-memory store of the same node uses it too). */

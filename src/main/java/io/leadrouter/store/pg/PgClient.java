@@ -15,11 +15,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -116,6 +118,11 @@ public final class PgClient {
    */
   static Tuple arrayArgs(Object first, Object[] array) {
     return Tuple.tuple().addValue(first).addValue(array);
+  }
+
+  /** One column of {@code rows} as an array, for a statement that takes its rows apart with {@code unnest}. */
+  static <T, C> C[] column(Collection<T> rows, Function<T, C> value, IntFunction<C[]> array) {
+    return rows.stream().map(value).toArray(array);
   }
 
   static <T> Future<T> notFound(String what) {

@@ -1,5 +1,6 @@
 package io.leadrouter.store.pg;
 
+import static io.leadrouter.store.pg.PgClient.column;
 import static io.leadrouter.store.pg.PgClient.notFound;
 import static io.leadrouter.store.pg.PgClient.time;
 
@@ -62,20 +63,9 @@ final class PgRotations implements RotationStore {
     if (members.isEmpty()) {
       return Future.succeededFuture();
     }
-    int n = members.size();
-    Long[] userIds = new Long[n];
-    String[] emails = new String[n];
-    String[] names = new String[n];
-    Integer[] weights = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      Member m = members.get(i);
-      userIds[i] = m.userId();
-      emails[i] = m.email();
-      names[i] = m.name();
-      weights[i] = m.weight();
-    }
-    return pg.run(conn, Sql.INSERT_ROTATION_MEMBERS, Tuple.of(rotationId, userIds, emails, names, weights))
-        .mapEmpty();
+    return pg.run(conn, Sql.INSERT_ROTATION_MEMBERS, Tuple.of(rotationId, column(members, Member::userId, Long[]::new),
+        column(members, Member::email, String[]::new), column(members, Member::name, String[]::new),
+        column(members, Member::weight, Integer[]::new))).mapEmpty();
   }
 
   @Override
@@ -160,43 +150,17 @@ final class PgRotations implements RotationStore {
   }
 
   private static Tuple progressArgs(Collection<WriteBatch.Progress> progress) {
-    int n = progress.size();
-    Long[] ids = new Long[n];
-    Integer[] positions = new Integer[n];
-    Long[] sequences = new Long[n];
-    int i = 0;
-    for (WriteBatch.Progress p : progress) {
-      ids[i] = p.rotationId();
-      positions[i] = p.position();
-      sequences[i] = p.sequence();
-      i++;
-    }
-    return Tuple.of(ids, positions, sequences);
+    return Tuple.of(column(progress, WriteBatch.Progress::rotationId, Long[]::new),
+        column(progress, WriteBatch.Progress::position, Integer[]::new),
+        column(progress, WriteBatch.Progress::sequence, Long[]::new));
   }
 
   private static Tuple assignmentArgs(List<Assignment> rows) {
-    int n = rows.size();
-    Long[] rotationIds = new Long[n];
-    String[] accountIds = new String[n];
-    Long[] sequences = new Long[n];
-    Long[] userIds = new Long[n];
-    String[] emails = new String[n];
-    Integer[] positions = new Integer[n];
-    OffsetDateTime[] pickedAt = new OffsetDateTime[n];
-    String[] requestIds = new String[n];
-    String[] nodes = new String[n];
-    for (int i = 0; i < n; i++) {
-      Assignment a = rows.get(i);
-      rotationIds[i] = a.rotationId();
-      accountIds[i] = a.accountId();
-      sequences[i] = a.sequence();
-      userIds[i] = a.userId();
-      emails[i] = a.email();
-      positions[i] = a.position();
-      pickedAt[i] = time(a.pickedAt());
-      requestIds[i] = a.requestId();
-      nodes[i] = a.node();
-    }
-    return Tuple.of(rotationIds, accountIds, sequences, userIds, emails, positions, pickedAt, requestIds, nodes);
+    return Tuple.from(new Object[] {column(rows, Assignment::rotationId, Long[]::new),
+        column(rows, Assignment::accountId, String[]::new), column(rows, Assignment::sequence, Long[]::new),
+        column(rows, Assignment::userId, Long[]::new), column(rows, Assignment::email, String[]::new),
+        column(rows, Assignment::position, Integer[]::new),
+        column(rows, a -> time(a.pickedAt()), OffsetDateTime[]::new),
+        column(rows, Assignment::requestId, String[]::new), column(rows, Assignment::node, String[]::new)});
   }
 }

@@ -1,7 +1,5 @@
 package io.leadrouter.store.pg;
 
-import io.leadrouter.store.AssignmentLog;
-import io.leadrouter.store.Directory;
 import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
@@ -18,12 +16,10 @@ import java.time.Duration;
  * timeout, server shutting down) fails with UNAVAILABLE; a duplicate email with CONFLICT. Other server errors
  * are bugs and pass through unchanged. Every call is bounded by the store's timeout ({@link PgClient#call}).
  */
-public final class PgStore implements Storage {
+public final class PgStore extends Storage {
 
   private final PgClient client;
   private final PgRotations rotations;
-  private final PgDirectory directory;
-  private final PgAssignmentLog assignmentLog;
 
   public PgStore(Pool pool) {
     this(pool, Clock.systemUTC());
@@ -35,25 +31,17 @@ public final class PgStore implements Storage {
 
   /** {@code timeout} bounds every call: one that takes longer fails UNAVAILABLE. */
   public PgStore(Pool pool, Clock clock, Duration timeout) {
-    this.client = new PgClient(pool, clock, timeout);
-    this.rotations = new PgRotations(client);
-    this.directory = new PgDirectory(client);
-    this.assignmentLog = new PgAssignmentLog(client);
+    this(new PgClient(pool, clock, timeout));
   }
 
-  @Override
-  public RotationStore rotations() {
-    return rotations;
+  private PgStore(PgClient client) {
+    this(client, new PgRotations(client));
   }
 
-  @Override
-  public Directory directory() {
-    return directory;
-  }
-
-  @Override
-  public AssignmentLog assignmentLog() {
-    return assignmentLog;
+  private PgStore(PgClient client, PgRotations rotations) {
+    super(rotations, new PgDirectory(client), new PgAssignmentLog(client));
+    this.client = client;
+    this.rotations = rotations;
   }
 
   /** The pool, clock and call plumbing, for other adapters on the same database (the leads'). */

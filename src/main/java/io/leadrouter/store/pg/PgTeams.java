@@ -1,6 +1,7 @@
 package io.leadrouter.store.pg;
 
 import static io.leadrouter.store.pg.PgClient.arrayArgs;
+import static io.leadrouter.store.pg.PgClient.column;
 import static io.leadrouter.store.pg.PgClient.conflict;
 import static io.leadrouter.store.pg.PgClient.notFound;
 import static io.leadrouter.store.pg.PgClient.time;
@@ -70,17 +71,9 @@ final class PgTeams {
     if (members.isEmpty()) {
       return Future.succeededFuture();
     }
-    int n = members.size();
-    Long[] userIds = new Long[n];
-    String[] emails = new String[n];
-    String[] names = new String[n];
-    for (int i = 0; i < n; i++) {
-      Team.TeamMember m = members.get(i);
-      userIds[i] = m.userId();
-      emails[i] = m.email();
-      names[i] = m.name();
-    }
-    return pg.run(conn, Sql.INSERT_TEAM_MEMBERS, Tuple.of(teamId, userIds, emails, names)).mapEmpty();
+    return pg.run(conn, Sql.INSERT_TEAM_MEMBERS, Tuple.of(teamId, column(members, Team.TeamMember::userId, Long[]::new),
+        column(members, Team.TeamMember::email, String[]::new), column(members, Team.TeamMember::name, String[]::new)))
+        .mapEmpty();
   }
 
   Future<Team> get(String accountId, long id) {
