@@ -11,7 +11,7 @@ import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.RotationCodec;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -41,7 +41,7 @@ public final class LeadRouter {
   private static final long LEAVE_GRACE_MS = 1_000;
 
   private final Vertx vertx;
-  private final Store store;
+  private final Stores stores;
   private final List<String> deployments = new ArrayList<>();
   private final List<HttpApiVerticle> http = new ArrayList<>();
   private final RotationService rotations;
@@ -49,35 +49,37 @@ public final class LeadRouter {
   private final ClusterNode cluster;
   private final Readiness readiness;
 
-  private LeadRouter(Vertx vertx, Store store, RotationService rotations, ClusterNode cluster) {
+  private LeadRouter(Vertx vertx, Stores stores, RotationService rotations, ClusterNode cluster) {
     this.vertx = vertx;
-    this.store = store;
+    this.stores = stores;
     this.rotations = rotations;
     this.cluster = cluster;
-    this.readiness = new Readiness(store, owners, cluster);
+    this.readiness = new Readiness(stores.storage(), owners, cluster);
   }
 
   /** A single node: hosts every partition, acknowledges picks from memory. */
-  public static Future<LeadRouter> start(Vertx vertx, Config config, Store store, JWTAuthOptions jwt,
+  public static Future<LeadRouter> start(Vertx vertx, Config config, Stores stores, JWTAuthOptions jwt,
       Partitioner partitioner, String node, Metrics metrics) {
-    return start(vertx, config, store, jwt, partitioner, node, metrics, null);
+    return start(vertx, config, stores, jwt, partitioner, node, metrics, null);
   }
 
   /** A cluster member: hosts the partitions it owns, acknowledges picks once the replica has them. */
-  public static Future<LeadRouter> start(ClusterNode cluster, Config config, Store store, JWTAuthOptions jwt,
+  public static Future<LeadRouter> start(ClusterNode cluster, Config config, Stores stores, JWTAuthOptions jwt,
       String node, Metrics metrics) {
-    return start(cluster.vertx(), config, store, jwt, cluster.partitioner(), node, metrics, cluster);
+    return start(cluster.vertx(), config, stores, jwt, cluster.partitioner(), node, metrics, cluster);
   }
 
-  private static Future<LeadRouter> start(Vertx vertx, Config config, Store store, JWTAuthOptions jwt,
+  private static Future<LeadRouter> start(Vertx vertx, Config config, Stores stores, JWTAuthOptions jwt,
       Partitioner partitioner, String node, Metrics metrics, ClusterNode cluster) {
     vertx.eventBus().registerCodec(new RotationCodec());
     RotationService service = cluster == null
         ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
-    LeadRouter app = new LeadRouter(vertx, store, service, cluster);
+    LeadRouter app = new LeadRouter(vertx, stores, service, cluster);
     Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
-    Edge edge = new Edge(store, service, metrics, app.readiness::check, node, keyRetention);
+    Storage storage = stores.storage();
+    Edge edge = new Edge(storage.rotations(), storage.directory(), storage.assignmentLog(), stores.leads(), service,
+        metrics, app.readiness::check, node, keyRetention);
     metrics.buildInfo(Version.VERSION);
     metrics.writeBufferCapacity(config.writeBufferMax());
     if (cluster != null) {
@@ -90,15 +92,15 @@ public final class LeadRouter {
       OwnerStatus status = new OwnerStatus();
       app.owners.add(status);
       owners.add(vertx.deployVerticle(cluster == null
-          ? new PartitionOwnerVerticle(i, partitioner, store, settings, Clock.systemUTC(), metrics, status)
-          : new PartitionOwnerVerticle(i, partitioner, store, settings, Clock.systemUTC(), metrics, status,
+          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status)
+          : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status,
               cluster.ownership(), cluster.replica())));
     }
     return Future.all(owners)
         .onSuccess(v -> owners.forEach(f -> app.deployments.add(f.result())))
         // before HTTP serves: the keys this node's previous process claimed and never finished (it crashed)
         // are free for the first retry to take over, instead of waiting for their leases to run out
-        .compose(v -> store.leads().abandonClaims(node).onSuccess(n -> {
+        .compose(v -> stores.leads().abandonClaims(node).onSuccess(n -> {
           if (n > 0) {
             LOG.warn("idempotency: {} requests of a previous process of node {} were unfinished; a retry with "
                 + "the same key runs them", n, node);
@@ -120,8 +122,9 @@ public final class LeadRouter {
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
-        .compose(v -> vertx.deployVerticle(new RetentionVerticle(store, Clock.systemUTC(), keyRetention,
-            Duration.ofDays(config.historyRetentionDays()), Duration.ofSeconds(config.purgeIntervalSeconds()))))
+        .compose(v -> vertx.deployVerticle(new RetentionVerticle(storage.assignmentLog(), stores.leads(),
+            Clock.systemUTC(), keyRetention, Duration.ofDays(config.historyRetentionDays()),
+            Duration.ofSeconds(config.purgeIntervalSeconds()))))
         .onSuccess(app.deployments::add)
         .map(app);
   }
@@ -162,8 +165,8 @@ public final class LeadRouter {
     return rotations;
   }
 
-  public Store store() {
-    return store;
+  public Stores stores() {
+    return stores;
   }
 
   /**

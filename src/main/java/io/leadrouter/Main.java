@@ -7,7 +7,6 @@ import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.leadrouter.store.Store;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,7 +101,7 @@ public final class Main {
     }
     // registered before anything starts, so a SIGTERM at any point stops what did start
     AtomicReference<LeadRouter> running = new AtomicReference<>();
-    AtomicReference<Store> opened = new AtomicReference<>();
+    AtomicReference<Stores> opened = new AtomicReference<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, running.get(), opened.get(),
         config.shutdownSeconds()), "shutdown"));
     try {
@@ -127,11 +126,11 @@ public final class Main {
    * Graceful stop (SIGTERM): HTTP first, then the owners drain write-behind, then the store; at most
    * {@code budgetSeconds} (shutdown-seconds), of which the cluster hand-over takes at most half.
    */
-  private static void shutdown(Vertx vertx, LeadRouter app, Store store, int budgetSeconds) {
+  private static void shutdown(Vertx vertx, LeadRouter app, Stores stores, int budgetSeconds) {
     LOG.info("shutting down within {} s: draining write-behind", budgetSeconds);
     try {
       Future<Void> stopped = app == null ? Future.succeededFuture() : app.stop();
-      stopped.compose(v -> store == null ? Future.succeededFuture() : store.close())
+      stopped.compose(v -> stores == null ? Future.succeededFuture() : stores.storage().close())
           .eventually(vertx::close).await(budgetSeconds, TimeUnit.SECONDS);
       LOG.info("stopped cleanly");
     } catch (TimeoutException e) {

@@ -1,9 +1,13 @@
 package io.leadrouter;
 
 import io.leadrouter.config.Config;
-import io.leadrouter.store.InMemoryStore;
-import io.leadrouter.store.Store;
+import io.leadrouter.leads.InMemoryLeadStore;
+import io.leadrouter.leads.LeadStore;
+import io.leadrouter.leads.pg.PgLeadStore;
+import io.leadrouter.store.Storage;
+import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.store.pg.EmbeddedPostgresServer;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,23 +15,36 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens the configured store: in memory, an external Postgres, or an embedded one under the data directory. */
-final class Stores {
+/**
+ * The opened store of a node: the store's ports ({@link Storage}) and the leads' port on the same database,
+ * wired here so that neither package knows the other's adapters. {@link LeadRouter} hands each consumer
+ * only the ports it uses. Opens the configured store: in memory, an external Postgres, or an embedded one
+ * under the data directory.
+ */
+public record Stores(Storage storage, LeadStore leads) {
 
   private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
   private static final EmbeddedPostgresServer EMBEDDED = new EmbeddedPostgresServer();
 
-  private Stores() {}
+  /** The in-memory store with in-memory leads on the same clock. */
+  public static Stores of(InMemoryStore store) {
+    return new Stores(store, new InMemoryLeadStore(store.clock()));
+  }
 
-  static Future<Store> open(Vertx vertx, Config config) {
+  /** The Postgres store with the leads on the same pool. */
+  public static Stores of(PgStore store) {
+    return new Stores(store, new PgLeadStore(store.client()));
+  }
+
+  static Future<Stores> open(Vertx vertx, Config config) {
     if (config.store().equals("memory")) {
       LOG.warn("store: in memory; rotations and picks are lost when the process stops");
-      return Future.succeededFuture(new InMemoryStore());
+      return Future.succeededFuture(of(new InMemoryStore()));
     }
     Future<String> uri = config.pgUri() != null ? Future.succeededFuture(config.pgUri())
         // starting Postgres blocks for seconds: never on an event loop
         : vertx.executeBlocking(() -> EMBEDDED.start(config.dataDir(), 0), false);
-    return uri.compose(u -> Postgres.open(vertx, u, settings(config))).map(s -> (Store) s);
+    return uri.compose(u -> Postgres.open(vertx, u, settings(config))).map(Stores::of);
   }
 
   /**

@@ -13,7 +13,7 @@ import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.Text;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -57,7 +57,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final JWTAuthOptions jwtOptions;
   private final Edge edge;
   private final RotationService rotations;
-  private final Store store;
+  private final Directory directory;
   private final Timer nextUserLatency;
   private Authenticator authenticator;
   private Services services;
@@ -66,7 +66,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     this.jwtOptions = jwtOptions;
     this.edge = edge;
     this.rotations = edge.rotations();
-    this.store = edge.store();
+    this.directory = edge.directory();
     this.nextUserLatency = edge.metrics().nextUserLatency();
   }
 
@@ -122,7 +122,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private Future<JsonObject> getRotation(Request r, long started) {
     return rotations.get(r.caller().accountId(), rotationId(r.body())).compose(s -> s.teamId() == null
         ? Future.succeededFuture(Views.rotation(s, null))
-        : store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t)));
+        : directory.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t)));
   }
 
   private Future<JsonObject> createLead(Request r, long started) {

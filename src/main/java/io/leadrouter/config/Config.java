@@ -186,6 +186,6 @@ public record Config(
   }
 
   public static String maskPassword(String uri) {
-    return uri.replaceAll("://([^:/@]+):[^@]*@", "://$1:***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    return io.leadrouter.util.Secrets.maskPassword(uri);
   }
 }

@@ -5,6 +5,7 @@ import io.leadrouter.error.Failure;
 import io.leadrouter.leads.Idempotency;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.leads.RecordedPick;
+import io.leadrouter.util.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,12 +13,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -104,16 +101,7 @@ public final class Idempotent {
   }
 
   public static String hash(String... parts) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String p : parts) {
-        md.update(p == null ? new byte[] {0} : p.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0x1f);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hexOfParts(parts);
   }
 
   /** Runs {@code action} at most once per key (to its end); {@code key == null} runs it plainly. */

@@ -9,13 +9,11 @@ import io.leadrouter.leads.RecordedPick;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.owner.ServiceException;
 import io.leadrouter.rotation.Member;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
+import io.leadrouter.util.Sha256;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +36,12 @@ public final class LeadIntake {
   /** The rotation a lead goes to and who hands it in ({@code by}: recorded in the lead's history). */
   public record Source(String accountId, long rotationId, String by) {}
 
-  private final Store directory;
+  private final Directory directory;
   private final LeadStore leads;
   private final RotationService rotations;
   private final Idempotent idempotent;
 
-  public LeadIntake(Store directory, LeadStore leads, RotationService rotations, Idempotent idempotent) {
+  public LeadIntake(Directory directory, LeadStore leads, RotationService rotations, Idempotent idempotent) {
     this.directory = directory;
     this.leads = leads;
     this.rotations = rotations;
@@ -59,7 +57,7 @@ public final class LeadIntake {
       return Future.failedFuture(ApiException.unauthorized("current_token: required (the ingest token of the rotation)"));
     }
     String hash = Idempotent.hash(Idempotent.canonical(new JsonObject(new LinkedHashMap<>(fields)).put("current_token", secret)));
-    return leads.findToken(sha256(secret)).compose(token -> {
+    return leads.findToken(Sha256.of(secret)).compose(token -> {
       if (token == null || token.revoked()) {
         return Future.failedFuture(ApiException.unauthorized("current_token: unknown or revoked token"));
       }
@@ -118,12 +116,4 @@ public final class LeadIntake {
             + " with it" : made + " was spent: retry (with an Idempotency-Key, a retry would reuse the pick)")));
   }
 
-  /** What an ingest token is stored as: only its hash is kept. */
-  public static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

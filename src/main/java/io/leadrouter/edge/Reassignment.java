@@ -5,7 +5,7 @@ import io.leadrouter.error.ErrorKind;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.LeadEvent;
 import io.leadrouter.leads.LeadStore;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.StoreException;
 import io.leadrouter.store.User;
 import io.vertx.core.Future;
@@ -56,10 +56,10 @@ public final class Reassignment {
         : new JsonObject().put("Message", refusal.getMessage()).put("Success", false);
   }
 
-  private final Store directory;
+  private final Directory directory;
   private final LeadStore leads;
 
-  public Reassignment(Store directory, LeadStore leads) {
+  public Reassignment(Directory directory, LeadStore leads) {
     this.directory = directory;
     this.leads = leads;
   }

@@ -13,9 +13,9 @@ public record Services(Idempotent idempotent, LeadIntake leadIntake, Reassignmen
   public static final long IDEMPOTENT_WAIT_MS = 10_000;
 
   public static Services of(Vertx vertx, Edge edge) {
-    LeadStore leads = edge.store().leads();
+    LeadStore leads = edge.leads();
     Idempotent idempotent = new Idempotent(vertx, leads, IDEMPOTENT_WAIT_MS, edge.node(), edge.idempotencyRetention());
-    return new Services(idempotent, new LeadIntake(edge.store(), leads, edge.rotations(), idempotent),
-        new Reassignment(edge.store(), leads));
+    return new Services(idempotent, new LeadIntake(edge.directory(), leads, edge.rotations(), idempotent),
+        new Reassignment(edge.directory(), leads));
   }
 }

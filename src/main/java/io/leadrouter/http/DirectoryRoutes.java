@@ -4,7 +4,7 @@ import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.TeamDraft;
 import io.leadrouter.store.UserDraft;
 import io.vertx.core.Future;
@@ -20,9 +20,9 @@ final class DirectoryRoutes {
   private static final Set<String> USER_FIELDS = Set.of("email", "name", "roles", "active");
   private static final Set<String> TEAM_FIELDS = Set.of("name", "active", "members");
 
-  private final Store store;
+  private final Directory store;
 
-  DirectoryRoutes(Store store) {
+  DirectoryRoutes(Directory store) {
     this.store = store;
   }
 

@@ -8,7 +8,7 @@ import io.leadrouter.owner.RotationService;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Assignment;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.AssignmentLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,12 +28,12 @@ final class HistoryRoutes {
 
   static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
 
-  private final Store store;
+  private final AssignmentLog store;
   private final RotationService rotations;
   private final Clock clock;
 
   HistoryRoutes(Edge edge, Clock clock) {
-    this.store = edge.store();
+    this.store = edge.assignmentLog();
     this.rotations = edge.rotations();
     this.clock = clock;
   }

@@ -101,10 +101,10 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
-    DirectoryRoutes d = new DirectoryRoutes(edge.store());
+    DirectoryRoutes d = new DirectoryRoutes(edge.directory());
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
-    ReassignRoutes a = new ReassignRoutes(edge.store(), services.reassignment());
+    ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
     // first: hold any body until the caller is known, and the query and headers every route may use

@@ -13,6 +13,7 @@ import io.leadrouter.leads.Lead;
 import io.leadrouter.leads.LeadFilter;
 import io.leadrouter.leads.LeadStore;
 import io.leadrouter.owner.RotationService;
+import io.leadrouter.util.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ final class LeadRoutes {
   private final LeadIntake intake;
 
   LeadRoutes(Edge edge, Services services) {
-    this.leads = edge.store().leads();
+    this.leads = edge.leads();
     this.rotations = edge.rotations();
     this.idempotent = services.idempotent();
     this.intake = services.leadIntake();
@@ -134,7 +135,7 @@ final class LeadRoutes {
     String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     String prefix = secret.substring(0, TOKEN_PREFIX.length() + 6);
     HttpApiVerticle.respond(ctx, 201, rotations.get(caller.accountId(), rotationId)
-        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, LeadIntake.sha256(secret), prefix, caller.subject()))
+        .compose(r -> leads.createToken(caller.accountId(), rotationId, name, Sha256.of(secret), prefix, caller.subject()))
         // the secret is shown here once; only its hash is stored
         .map(t -> LeadFields.token(t).put("token", secret)));
   }

@@ -2,7 +2,7 @@ package io.leadrouter.http;
 
 import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.User;
 import io.leadrouter.store.UserRef;
 import io.vertx.core.Future;
@@ -19,7 +19,7 @@ final class Members {
 
   private Members() {}
 
-  static Future<List<Member>> resolve(Store store, String accountId, List<Body.MemberSpec> specs, String actor) {
+  static Future<List<Member>> resolve(Directory store, String accountId, List<Body.MemberSpec> specs, String actor) {
     List<Body.MemberSpec> byId = specs.stream().filter(s -> s.ref().userId() != null).toList();
     boolean adds = byId.size() < specs.size();
     // members given by id are checked first when others may add users to the directory: a refused request

@@ -5,7 +5,7 @@ import io.leadrouter.edge.ReassignInput;
 import io.leadrouter.edge.Reassignment;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.store.Page;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.Text;
 import io.leadrouter.store.User;
 import io.vertx.core.Future;
@@ -26,10 +26,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class ReassignRoutes {
 
-  private final Store store;
+  private final Directory store;
   private final Reassignment reassignment;
 
-  ReassignRoutes(Store store, Reassignment reassignment) {
+  ReassignRoutes(Directory store, Reassignment reassignment) {
     this.store = store;
     this.reassignment = reassignment;
   }

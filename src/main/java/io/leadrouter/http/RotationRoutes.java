@@ -9,9 +9,10 @@ import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.RotationFilter;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.Team;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -29,12 +30,14 @@ final class RotationRoutes {
   private static final Set<String> CREATE_FIELDS = Set.of("name", "status", "teamId", "members", "userRotationArray");
   private static final Set<String> STATUS_FIELDS = Set.of("status");
 
-  private final Store store;
+  private final RotationStore store;
+  private final Directory directory;
   private final RotationService rotations;
   private final Timer nextUserLatency;
 
   RotationRoutes(Edge edge) {
-    this.store = edge.store();
+    this.store = edge.rotationStore();
+    this.directory = edge.directory();
     this.rotations = edge.rotations();
     this.nextUserLatency = edge.metrics().nextUserLatency();
   }
@@ -48,7 +51,7 @@ final class RotationRoutes {
     List<Body.MemberSpec> specs = memberSpecs(body);
     Future<Team> team = teamId == null ? Future.succeededFuture() : team(caller, teamId);
     HttpApiVerticle.respond(ctx, 201, team
-        .compose(t -> specs != null || t == null ? Members.resolve(store, caller.accountId(),
+        .compose(t -> specs != null || t == null ? Members.resolve(directory, caller.accountId(),
             specs == null ? List.of() : specs, caller.subject()) : Future.succeededFuture(fromTeam(t)))
         .compose(members -> store.createRotation(new NewRotation(caller.accountId(), name,
             status == null ? Status.ACTIVE : status, teamId, members, caller.subject())))
@@ -97,7 +100,7 @@ final class RotationRoutes {
     List<Body.MemberSpec> specs = memberSpecs(body);
     Future<Team> team = teamId == null ? Future.succeededFuture() : team(caller, teamId);
     Future<List<Member>> members = specs == null ? Future.succeededFuture()
-        : team.compose(t -> Members.resolve(store, caller.accountId(), specs, caller.subject()));
+        : team.compose(t -> Members.resolve(directory, caller.accountId(), specs, caller.subject()));
     HttpApiVerticle.respond(ctx, 200, Future.all(team, members)
         .compose(v -> rotations.update(new Rotation.Update(caller.accountId(), id, name, teamIdSet, teamId,
             members.result(), caller.subject())))
@@ -140,11 +143,11 @@ final class RotationRoutes {
     if (s.teamId() == null) {
       return Future.succeededFuture(Views.rotation(s, null));
     }
-    return store.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t));
+    return directory.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t));
   }
 
   private Future<Team> team(Caller caller, long teamId) {
-    return store.getTeam(caller.accountId(), teamId).map(t -> {
+    return directory.getTeam(caller.accountId(), teamId).map(t -> {
       if (t == null) {
         throw ApiException.invalid("teamId: no team " + teamId + " in this account");
       }

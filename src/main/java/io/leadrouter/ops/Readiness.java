@@ -2,7 +2,7 @@ package io.leadrouter.ops;
 
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.owner.OwnerStatus;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Readiness {
 
-  private final Store store;
+  private final Storage store;
   private final List<OwnerStatus> owners;
   private final ClusterNode cluster;
   private final AtomicBoolean becameSafe = new AtomicBoolean();
 
   /** {@code cluster}: null for a single node. */
-  public Readiness(Store store, List<OwnerStatus> owners, ClusterNode cluster) {
+  public Readiness(Storage store, List<OwnerStatus> owners, ClusterNode cluster) {
     this.store = store;
     this.owners = owners;
     this.cluster = cluster;

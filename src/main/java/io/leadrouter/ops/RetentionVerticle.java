@@ -1,6 +1,7 @@
 package io.leadrouter.ops;
 
-import io.leadrouter.store.Store;
+import io.leadrouter.leads.LeadStore;
+import io.leadrouter.store.AssignmentLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
@@ -27,7 +28,8 @@ public final class RetentionVerticle extends VerticleBase {
   /** Rows one run deleted. */
   public record Purged(int keys, int assignments, int events) {}
 
-  private final Store store;
+  private final AssignmentLog assignmentLog;
+  private final LeadStore leads;
   private final Clock clock;
   private final Duration keyRetention;
   private final Duration historyRetention;
@@ -36,9 +38,10 @@ public final class RetentionVerticle extends VerticleBase {
   private boolean running;
 
   /** {@code historyRetention} zero keeps the assignment log and lead histories forever. */
-  public RetentionVerticle(Store store, Clock clock, Duration keyRetention, Duration historyRetention,
-      Duration interval) {
-    this.store = store;
+  public RetentionVerticle(AssignmentLog assignmentLog, LeadStore leads, Clock clock, Duration keyRetention,
+      Duration historyRetention, Duration interval) {
+    this.assignmentLog = assignmentLog;
+    this.leads = leads;
     this.clock = clock;
     this.keyRetention = keyRetention;
     this.historyRetention = historyRetention;
@@ -69,11 +72,11 @@ public final class RetentionVerticle extends VerticleBase {
     Instant keysBefore = now.minus(keyRetention);
     boolean history = !historyRetention.isZero();
     Instant historyBefore = now.minus(historyRetention);
-    Future<Integer> keys = batches((before, limit) -> store.leads().purgeKeys(before, limit), keysBefore, 0, 0);
+    Future<Integer> keys = batches(leads::purgeKeys, keysBefore, 0, 0);
     Future<Integer> assignments = keys.compose(k -> !history ? Future.succeededFuture(0)
-        : batches(store::purgeAssignments, historyBefore, 0, 0));
+        : batches(assignmentLog::purgeAssignments, historyBefore, 0, 0));
     Future<Integer> events = assignments.compose(a -> !history ? Future.succeededFuture(0)
-        : batches((before, limit) -> store.leads().purgeEvents(before, limit), historyBefore, 0, 0));
+        : batches(leads::purgeEvents, historyBefore, 0, 0));
     return events.map(e -> new Purged(keys.result(), assignments.result(), e))
         .onSuccess(p -> {
           if (p.keys() + p.assignments() + p.events() > 0) {

@@ -2,7 +2,7 @@ package io.leadrouter.owner;
 
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.rotation.RotationState;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.StoredRotation;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -17,10 +17,10 @@ final class AckFromMemory implements Acknowledgement {
 
   private static final Logger LOG = LoggerFactory.getLogger(AckFromMemory.class);
 
-  private final Store store;
+  private final RotationStore store;
   private final WriteBehind writeBehind;
 
-  AckFromMemory(Store store, WriteBehind writeBehind) {
+  AckFromMemory(RotationStore store, WriteBehind writeBehind) {
     this.store = store;
     this.writeBehind = writeBehind;
   }

@@ -2,7 +2,7 @@ package io.leadrouter.owner;
 
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.Command;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
@@ -34,7 +34,7 @@ final class ActiveRotations {
    * {@code ack}: how picks are acknowledged (single node or cluster). {@code hosted} tells whether this node
    * serves a partition right now.
    */
-  ActiveRotations(Acknowledgement ack, Store store, OwnerSettings settings, Clock clock, Metrics metrics,
+  ActiveRotations(Acknowledgement ack, RotationStore store, OwnerSettings settings, Clock clock, Metrics metrics,
       WriteBehind writeBehind, IntPredicate hosted) {
     this.ack = ack;
     this.writeBehind = writeBehind;

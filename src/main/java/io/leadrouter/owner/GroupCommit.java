@@ -3,7 +3,7 @@ package io.leadrouter.owner;
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Assignment;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,7 +35,7 @@ final class GroupCommit implements Acknowledgement {
 
   private final Context context;
   private final Replica replica;
-  private final Store store;
+  private final RotationStore store;
   private final WriteBehind writeBehind;
   private final IntPredicate hosted;
   private final Map<Long, ReplicaTrack> tracks = new HashMap<>();
@@ -45,7 +45,7 @@ final class GroupCommit implements Acknowledgement {
   private int unacknowledged;
 
   /** {@code hosted}: whether this member serves a partition right now (checked before claiming a rotation). */
-  GroupCommit(Context context, Replica replica, Store store, WriteBehind writeBehind, IntPredicate hosted) {
+  GroupCommit(Context context, Replica replica, RotationStore store, WriteBehind writeBehind, IntPredicate hosted) {
     this.context = context;
     this.replica = replica;
     this.store = store;

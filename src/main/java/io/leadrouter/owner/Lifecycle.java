@@ -11,7 +11,7 @@ import io.leadrouter.owner.LifecycleState.Ready;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.Rotation.Command;
 import io.leadrouter.rotation.RotationState;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -33,7 +33,7 @@ import java.util.function.IntPredicate;
 final class Lifecycle {
 
   /** What every lifecycle of one owner shares; {@code entries} is the owner's map, left when Gone. */
-  record Deps(Acknowledgement ack, Store store, OwnerSettings settings, Clock clock, Metrics metrics,
+  record Deps(Acknowledgement ack, RotationStore store, OwnerSettings settings, Clock clock, Metrics metrics,
       IntPredicate hosted, Map<Long, Lifecycle> entries) {}
 
   final long id;

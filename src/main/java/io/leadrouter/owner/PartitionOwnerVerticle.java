@@ -2,7 +2,7 @@ package io.leadrouter.owner;
 
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.Command;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,7 +44,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
 
   private final int index;
   private final Partitioner partitioner;
-  private final Store store;
+  private final RotationStore store;
   private final OwnerSettings settings;
   private final Clock clock;
   private final Metrics metrics;
@@ -66,13 +66,13 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private boolean stopping;
 
   /** Single node: hosts every partition, acknowledges picks from memory. */
-  public PartitionOwnerVerticle(int index, Partitioner partitioner, Store store, OwnerSettings settings,
+  public PartitionOwnerVerticle(int index, Partitioner partitioner, RotationStore store, OwnerSettings settings,
       Clock clock, Metrics metrics, OwnerStatus status) {
     this(index, partitioner, store, settings, clock, metrics, status, Ownership.everything(), null);
   }
 
   /** Cluster member: hosts what {@code ownership} says, acknowledges picks once {@code replica} has them. */
-  public PartitionOwnerVerticle(int index, Partitioner partitioner, Store store, OwnerSettings settings,
+  public PartitionOwnerVerticle(int index, Partitioner partitioner, RotationStore store, OwnerSettings settings,
       Clock clock, Metrics metrics, OwnerStatus status, Ownership ownership, Replica replica) {
     this.metrics = metrics;
     this.status = status;

@@ -1,6 +1,6 @@
 package io.leadrouter.owner;
 
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,7 +21,7 @@ final class SequenceBlock {
   private static final long RESERVE_RETRY_MS = 500;
 
   private final long id;
-  private final Store store;
+  private final RotationStore store;
   private final int size;
   private final Clock clock;
   private long ceiling;
@@ -31,7 +31,7 @@ final class SequenceBlock {
   private boolean aboveCeiling;
   private long failedAt;
 
-  SequenceBlock(long id, long ceiling, Store store, int size, Clock clock) {
+  SequenceBlock(long id, long ceiling, RotationStore store, int size, Clock clock) {
     this.id = id;
     this.ceiling = ceiling;
     this.store = store;

@@ -3,7 +3,7 @@ package io.leadrouter.owner;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.store.Assignment;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.WriteBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,7 +35,7 @@ final class WriteBehind {
   private static final long MAX_BACKOFF_MS = 5_000;
 
   private final Vertx vertx;
-  private final Store store;
+  private final RotationStore store;
   private final String node;
   private final int capacity;
   private final int batchSize;
@@ -52,7 +52,8 @@ final class WriteBehind {
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   private Consumer<List<Assignment>> flushed = rows -> { };
 
-  WriteBehind(Vertx vertx, Store store, String node, int capacity, int batchSize, long intervalMs, Metrics metrics) {
+  WriteBehind(Vertx vertx, RotationStore store, String node, int capacity, int batchSize, long intervalMs,
+      Metrics metrics) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.store = store;

@@ -10,4 +10,10 @@ public record User(long id, String accountId, String email, String name, List<St
   public User {
     roles = List.copyOf(roles);
   }
+
+  /** The name of a user created without one: the local part of the email. */
+  public static String defaultName(String email) {
+    int at = email.indexOf('@');
+    return at > 0 ? email.substring(0, at) : email;
+  }
 }

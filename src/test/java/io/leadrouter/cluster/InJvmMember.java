@@ -1,10 +1,11 @@
 package io.leadrouter.cluster;
 
 import io.leadrouter.LeadRouter;
+import io.leadrouter.Stores;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -24,11 +25,11 @@ import java.util.stream.Collectors;
 final class InJvmMember {
 
   final ClusterNode node;
-  final Store store;
+  final PgStore store;
   final LeadRouter app;
   final int hazelcastPort;
 
-  private InJvmMember(ClusterNode node, Store store, LeadRouter app, int hazelcastPort) {
+  private InJvmMember(ClusterNode node, PgStore store, LeadRouter app, int hazelcastPort) {
     this.node = node;
     this.store = store;
     this.app = app;
@@ -49,8 +50,8 @@ final class InJvmMember {
     PrometheusMeterRegistry registry = Metrics.prometheus();
     ClusterNode node = ClusterNode.start(Vertx.builder().with(ClusterNode.options(Metrics.vertxOptions(), config))
         .withMetrics(new MicrometerMetricsFactory(registry)), config).await(2, TimeUnit.MINUTES);
-    Store store = Postgres.open(node.vertx(), pgUri, config.pgPoolSize()).await(1, TimeUnit.MINUTES);
-    LeadRouter app = LeadRouter.start(node, config, store, Jwt.options(config), "member-" + port,
+    PgStore store = Postgres.open(node.vertx(), pgUri, config.pgPoolSize()).await(1, TimeUnit.MINUTES);
+    LeadRouter app = LeadRouter.start(node, config, Stores.of(store), Jwt.options(config), "member-" + port,
         new Metrics(registry)).await(1, TimeUnit.MINUTES);
     return new InJvmMember(node, store, app, port);
   }

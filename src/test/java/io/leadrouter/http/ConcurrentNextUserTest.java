@@ -3,7 +3,7 @@ package io.leadrouter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadrouter.store.Assignment;
-import io.leadrouter.store.InMemoryStore;
+import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
 import io.vertx.core.Future;
@@ -65,6 +65,6 @@ class ConcurrentNextUserTest {
     String firstCycle = log.stream().limit(10).map(a -> a.email().substring(0, 1)).collect(Collectors.joining());
     assertThat(firstCycle).as("smooth weighted order of 5,3,2").isEqualTo("abcaabacba");
     assertThat(store.progressWrites()).as("position writes are coalesced").isLessThan(1000 / 10);
-    assertThat(store.loadRotation(id).result().state().sequence()).isEqualTo(1000);
+    assertThat(store.rotations().loadRotation(id).result().state().sequence()).isEqualTo(1000);
   }
 }

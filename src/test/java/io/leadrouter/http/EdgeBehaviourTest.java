@@ -2,7 +2,7 @@ package io.leadrouter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -31,7 +31,7 @@ class EdgeBehaviourTest {
   private static final Pattern MICROS = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,6})?Z");
 
   private String uri;
-  private Store store;
+  private PgStore store;
   private TestApp node;
   private Api api;
 

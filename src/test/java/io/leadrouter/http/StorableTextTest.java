@@ -2,7 +2,7 @@ package io.leadrouter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -38,7 +38,7 @@ class StorableTextTest {
 
   private Vertx vertx;
   private String uri;
-  private Store store;
+  private PgStore store;
   private TestApp node;
   private Api api;
   private long rotation;

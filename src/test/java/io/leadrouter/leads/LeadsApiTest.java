@@ -2,7 +2,7 @@ package io.leadrouter.leads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadrouter.store.Store;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -34,7 +34,7 @@ class LeadsApiTest {
 
   private Vertx vertx;
   private String uri;
-  private Store store;
+  private PgStore store;
   private TestApp node;
   private Api api;
   private long rotation;

@@ -1,7 +1,11 @@
 package io.leadrouter.openapi;
 
+import io.leadrouter.Stores;
 import io.leadrouter.leads.LeadStore;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.AssignmentLog;
+import io.leadrouter.store.Directory;
+import io.leadrouter.store.RotationStore;
+import io.leadrouter.store.Storage;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import java.lang.reflect.InvocationTargetException;
@@ -10,27 +14,39 @@ import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A store (and its lead store) that fails every asynchronous call with {@code UNAVAILABLE} while {@code down}
- * is set, and otherwise delegates: how the contract test provokes the documented 503s. A dynamic proxy, so it
- * keeps up with the store interfaces without edits.
+ * A store (every port, and the leads') that fails every asynchronous call with {@code UNAVAILABLE} while
+ * {@code down} is set, and otherwise delegates: how the contract test provokes the documented 503s. The ports
+ * are dynamic proxies, so it keeps up with the port interfaces without edits.
  */
 final class FlakyStore {
 
   private FlakyStore() {}
 
-  static Store wrap(Store store, AtomicBoolean down) {
-    LeadStore leads = proxy(LeadStore.class, store.leads(), down, null);
-    return proxy(Store.class, store, down, leads);
+  static Stores wrap(Stores stores, AtomicBoolean down) {
+    Storage real = stores.storage();
+    Storage flaky = new Storage(proxy(RotationStore.class, real.rotations(), down),
+        proxy(Directory.class, real.directory(), down), proxy(AssignmentLog.class, real.assignmentLog(), down)) {
+      @Override
+      public Future<Void> ping() {
+        return down.get() ? Future.failedFuture(unavailable("ping")) : real.ping();
+      }
+
+      @Override
+      public Future<Void> close() {
+        return real.close();
+      }
+    };
+    return new Stores(flaky, proxy(LeadStore.class, stores.leads(), down));
   }
 
-  private static <T> T proxy(Class<T> type, T target, AtomicBoolean down, LeadStore leads) {
+  private static StoreException unavailable(String method) {
+    return new StoreException(StoreException.Kind.UNAVAILABLE, "store unreachable (test: " + method + ")");
+  }
+
+  private static <T> T proxy(Class<T> type, T target, AtomicBoolean down) {
     Object p = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
-      if (leads != null && method.getName().equals("leads") && method.getParameterCount() == 0) {
-        return leads;
-      }
       if (down.get() && Future.class.isAssignableFrom(method.getReturnType()) && !method.getName().equals("close")) {
-        return Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE,
-            "store unreachable (test: " + method.getName() + ")"));
+        return Future.failedFuture(unavailable(method.getName()));
       }
       return invoke(target, method, args);
     });

@@ -3,7 +3,8 @@ package io.leadrouter.openapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.leadrouter.store.InMemoryStore;
+import io.leadrouter.Stores;
+import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
 import io.vertx.core.Future;
@@ -78,7 +79,7 @@ class OpenApiContractTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    node = await(TestApp.start(vertx, FlakyStore.wrap(new InMemoryStore(), storeDown),
+    node = await(TestApp.start(vertx, FlakyStore.wrap(Stores.of(new InMemoryStore()), storeDown),
         "--write-buffer-max", String.valueOf(WRITE_BUFFER_MAX)));
     api = new Api(vertx, node.port(), TestApp.token(vertx, "ops@example.com", ACCOUNT), ACCOUNT);
     anonymous = api.as(null, null);

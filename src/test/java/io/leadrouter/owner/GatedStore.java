@@ -1,7 +1,7 @@
 package io.leadrouter.owner;
 
-import io.leadrouter.store.InMemoryStore;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.memory.InMemoryStore;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,22 +16,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory store with switches, for lifecycle tests: a gated method holds its calls until
+ * The in-memory store's rotations (the owners' port) with switches, for lifecycle tests: a gated method holds its calls until
  * {@link #open}; a failing method answers with the given error; {@link #down} makes every call answer
  * UNAVAILABLE. Used from the owner's context only.
  */
 final class GatedStore {
 
   final InMemoryStore real = new InMemoryStore();
-  final Store store;
+  final RotationStore store;
   private final Set<String> gated = ConcurrentHashMap.newKeySet();
   private final Map<String, List<Runnable>> held = new HashMap<>();
   private final Map<String, RuntimeException> failing = new ConcurrentHashMap<>();
   volatile boolean down;
 
   GatedStore() {
-    store = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-        (self, method, args) -> call(method, args));
+    store = (RotationStore) Proxy.newProxyInstance(RotationStore.class.getClassLoader(),
+        new Class<?>[] {RotationStore.class}, (self, method, args) -> call(method, args));
   }
 
   /** Holds the calls of {@code method} from now on. */
@@ -95,7 +95,7 @@ final class GatedStore {
 
   private Object invoke(Method method, Object[] args) throws Throwable {
     try {
-      return method.invoke(real, args);
+      return method.invoke(real.rotations(), args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }

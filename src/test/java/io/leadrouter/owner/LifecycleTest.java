@@ -82,7 +82,7 @@ class LifecycleTest {
       assertThat(f.gated.real.assignments(id)).extracting(Assignment::sequence).containsExactly(1L, 2L, 3L);
       f.now.addAndGet(1_000); // past the reservation retry delay
       assertThat(f.send(pick(id)).sequence()).isEqualTo(4);
-      assertThat(f.gated.real.loadRotation(id).result().sequenceCeiling()).isEqualTo(6);
+      assertThat(f.gated.real.rotations().loadRotation(id).result().sequenceCeiling()).isEqualTo(6);
     }
   }
 
@@ -146,7 +146,7 @@ class LifecycleTest {
       f.settle();
       Sent rename = f.send(rename(id, "x"));
       assertThat(f.state(id)).isInstanceOf(AwaitingReplica.class);
-      assertThat(f.gated.real.loadRotation(id).result().state().name()).isEqualTo("r");
+      assertThat(f.gated.real.rotations().loadRotation(id).result().state().name()).isEqualTo("r");
       f.on(f.replica::open);
       f.settle();
       assertThat(pick.sequence()).isEqualTo(2);
@@ -185,7 +185,7 @@ class LifecycleTest {
       f.on(() -> f.rotations.passivateIdle());
       assertThat(f.state(id)).isNull();
       assertThat(f.replica.entries).doesNotContainKey(id);
-      assertThat(f.gated.real.loadRotation(id).result().sequenceCeiling()).isEqualTo(1);
+      assertThat(f.gated.real.rotations().loadRotation(id).result().sequenceCeiling()).isEqualTo(1);
     }
   }
 
@@ -280,7 +280,7 @@ class LifecycleTest {
       f.on(() -> f.gated.open("reserveSequences")); // the late block only raises the ceiling
       assertThat(parked.replies).isEqualTo(1);
       f.on(() -> f.rotations.releaseAll());
-      assertThat(f.gated.real.loadRotation(id).result().sequenceCeiling()).isZero();
+      assertThat(f.gated.real.rotations().loadRotation(id).result().sequenceCeiling()).isZero();
       assertThat(f.replica.entries).doesNotContainKey(id);
     }
   }

@@ -102,7 +102,7 @@ final class OwnerFixture implements AutoCloseable {
 
   long createRotation() {
     List<Member> members = List.of(new Member(1, "a@example.com", "A", 2), new Member(2, "b@example.com", "B", 1));
-    RotationState created = gated.real.createRotation(new NewRotation(ACCOUNT, "r", Status.ACTIVE, null, members,
+    RotationState created = gated.real.rotations().createRotation(new NewRotation(ACCOUNT, "r", Status.ACTIVE, null, members,
         "test")).result();
     return created.id();
   }

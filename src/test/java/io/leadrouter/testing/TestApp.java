@@ -1,12 +1,13 @@
 package io.leadrouter.testing;
 
 import io.leadrouter.LeadRouter;
+import io.leadrouter.Stores;
 import io.leadrouter.auth.Jwt;
 import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
-import io.leadrouter.store.InMemoryStore;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.memory.InMemoryStore;
+import io.leadrouter.store.pg.PgStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -30,13 +31,13 @@ public final class TestApp {
   public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
 
   public final Vertx vertx;
-  public final Store store;
+  public final Stores stores;
   public final LeadRouter app;
   public final Config config;
 
-  private TestApp(Vertx vertx, Store store, LeadRouter app, Config config) {
+  private TestApp(Vertx vertx, Stores stores, LeadRouter app, Config config) {
     this.vertx = vertx;
-    this.store = store;
+    this.stores = stores;
     this.app = app;
     this.config = config;
   }
@@ -48,12 +49,21 @@ public final class TestApp {
     return Config.load(Map.of(), args);
   }
 
-  public static Future<TestApp> start(Vertx vertx, Store store, String... flags) {
+  public static Future<TestApp> start(Vertx vertx, Stores stores, String... flags) {
     Config config = config(flags);
     JWTAuthOptions jwt = Jwt.options(config);
-    return LeadRouter.start(vertx, config, store, jwt, Partitioner.hashing(config.partitions()), "test",
+    return LeadRouter.start(vertx, config, stores, jwt, Partitioner.hashing(config.partitions()), "test",
             new Metrics(Metrics.prometheus()))
-        .map(app -> new TestApp(vertx, store, app, config));
+        .map(app -> new TestApp(vertx, stores, app, config));
+  }
+
+  /** A node on this Postgres store, with the leads on the same pool. */
+  public static Future<TestApp> start(Vertx vertx, PgStore store, String... flags) {
+    return start(vertx, Stores.of(store), flags);
+  }
+
+  public static Future<TestApp> start(Vertx vertx, InMemoryStore store, String... flags) {
+    return start(vertx, Stores.of(store), flags);
   }
 
   public static Future<TestApp> start(Vertx vertx, String... flags) {

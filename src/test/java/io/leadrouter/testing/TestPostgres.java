@@ -2,6 +2,7 @@ package io.leadrouter.testing;
 
 import io.leadrouter.store.pg.EmbeddedPostgresServer;
 import io.leadrouter.store.pg.Postgres;
+import io.leadrouter.util.Secrets;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -103,7 +104,7 @@ public final class TestPostgres {
   private static String chooseServer() {
     String configured = setting("LEADROUTER_TEST_PG_URI", "leadrouter.test.pg.uri");
     if (configured != null && !configured.isBlank()) {
-      LOG.info("test postgres: {} (LEADROUTER_TEST_PG_URI)", Postgres.maskPassword(configured));
+      LOG.info("test postgres: {} (LEADROUTER_TEST_PG_URI)", Secrets.maskPassword(configured));
       return configured;
     }
     if ("embedded".equalsIgnoreCase(setting("LEADROUTER_TEST_PG", "leadrouter.test.pg"))) {

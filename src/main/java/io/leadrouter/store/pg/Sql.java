@@ -1,9 +1,10 @@
 package io.leadrouter.store.pg;
 
 /**
- * Every SQL statement of {@link PgStore}, in one place. Lists go in as arrays and come apart with
- * {@code unnest} so that one statement carries any number of rows (no parameter-count limit, one plan).
- * Member lists are ordered by {@code ord}, their index in the list.
+ * Every SQL statement of the store's Postgres adapters ({@link PgStore}), in one place (the leads' are in
+ * {@code leads.pg.LeadSql}). Lists go in as arrays and come apart with {@code unnest} so that one statement
+ * carries any number of rows (no parameter-count limit, one plan). Member lists are ordered by {@code ord},
+ * their index in the list.
  */
 final class Sql {
 

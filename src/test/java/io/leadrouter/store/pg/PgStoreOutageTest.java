@@ -44,12 +44,12 @@ class PgStoreOutageTest {
   void operationsOnAnUnreachableDatabaseFailUnavailable(Vertx vertx, VertxTestContext ctx) {
     PgStore store = new PgStore(Postgres.pool(vertx, closedPortUri, 2, Duration.ofSeconds(1)));
     long start = System.nanoTime();
-    unavailable(store.loadRotation(1))
-        .compose(v -> unavailable(store.createRotation(
+    unavailable(store.rotations().loadRotation(1))
+        .compose(v -> unavailable(store.rotations().createRotation(
             new NewRotation("acct", "R", Status.ACTIVE, null, List.of(), "admin"))))
-        .compose(v -> unavailable(store.createUser("acct", new UserDraft("a@x.io", null, null, null), "admin")))
-        .compose(v -> unavailable(store.flush(new WriteBatch(List.of(new WriteBatch.Progress(1, 0, 1)), List.of()))))
-        .compose(v -> unavailable(store.listAssignments(1, null, null, null, 10, 0)))
+        .compose(v -> unavailable(store.directory().createUser("acct", new UserDraft("a@x.io", null, null, null), "admin")))
+        .compose(v -> unavailable(store.rotations().flush(new WriteBatch(List.of(new WriteBatch.Progress(1, 0, 1)), List.of()))))
+        .compose(v -> unavailable(store.assignmentLog().listAssignments(1, null, null, null, 10, 0)))
         .map(v -> assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)))
         .compose(v -> store.close())
         .onComplete(ctx.succeedingThenComplete());
@@ -69,7 +69,7 @@ class PgStoreOutageTest {
   void aClosedPoolFailsUnavailable(Vertx vertx, VertxTestContext ctx) {
     String uri = TestPostgres.freshDatabaseUri();
     Postgres.open(vertx, uri, 2)
-        .compose(store -> store.close().compose(v -> unavailable(store.getUser("acct", 1))))
+        .compose(store -> store.close().compose(v -> unavailable(store.directory().getUser("acct", 1))))
         .onComplete(ar -> {
           TestPostgres.dropDatabase(uri);
           ctx.completing().handle(ar.mapEmpty());
@@ -89,7 +89,7 @@ class PgStoreOutageTest {
     Duration timeout = Duration.ofSeconds(1);
     PgStore store = Postgres.open(vertx, proxy.via(uri), new Postgres.Settings(2, timeout)).await(60, TimeUnit.SECONDS);
     try {
-      long id = store.createRotation(new NewRotation("acct", "R", Status.ACTIVE, null, List.of(), "admin"))
+      long id = store.rotations().createRotation(new NewRotation("acct", "R", Status.ACTIVE, null, List.of(), "admin"))
           .await(10, TimeUnit.SECONDS).id();
       store.ping().await(10, TimeUnit.SECONDS);
 
@@ -97,9 +97,9 @@ class PgStoreOutageTest {
 
       // the pool's two connections hang first, then new connections hang in their start-up handshake
       List<Future<?>> calls = List.of(
-          store.loadRotation(id),
-          store.createRotation(new NewRotation("acct", "S", Status.ACTIVE, null, List.of(), "admin")),
-          store.flush(new WriteBatch(List.of(new WriteBatch.Progress(id, 0, 1)), List.of())),
+          store.rotations().loadRotation(id),
+          store.rotations().createRotation(new NewRotation("acct", "S", Status.ACTIVE, null, List.of(), "admin")),
+          store.rotations().flush(new WriteBatch(List.of(new WriteBatch.Progress(id, 0, 1)), List.of())),
           store.ping());
       for (Future<?> call : calls) {
         long started = System.nanoTime();
@@ -107,27 +107,19 @@ class PgStoreOutageTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.plusSeconds(2));
       }
       long started = System.nanoTime();
-      unavailable(store.listUsers("acct", 10, 0)).await(30, TimeUnit.SECONDS);
+      unavailable(store.directory().listUsers("acct", 10, 0)).await(30, TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a call made during the blackhole")
           .isLessThan(timeout.plusSeconds(2));
 
       proxy.resume();
 
-      assertThat(store.loadRotation(id).await(10, TimeUnit.SECONDS).state().name()).isEqualTo("R");
+      assertThat(store.rotations().loadRotation(id).await(10, TimeUnit.SECONDS).state().name()).isEqualTo("R");
       store.ping().await(10, TimeUnit.SECONDS);
     } finally {
       store.close().await(10, TimeUnit.SECONDS);
       proxy.close();
       TestPostgres.dropDatabase(uri);
     }
-  }
-
-  @Test
-  void maskedUriHidesThePassword() {
-    assertThat(Postgres.maskPassword("postgresql://lr:s3cr3t@db:5432/lr")).isEqualTo("postgresql://lr:***@db:5432/lr");
-    assertThat(Postgres.maskPassword("postgresql://db/lr?user=lr&password=s3cr3t&sslmode=require"))
-        .isEqualTo("postgresql://db/lr?user=lr&password=***&sslmode=require");
-    assertThat(Postgres.maskPassword("postgresql://lr@db/lr")).isEqualTo("postgresql://lr@db/lr");
   }
 
   private static Future<Void> unavailable(Future<?> f) {

@@ -8,11 +8,11 @@ import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
 import io.leadrouter.store.Assignment;
-import io.leadrouter.store.InMemoryStore;
+import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.RotationFilter;
-import io.leadrouter.store.Store;
+import io.leadrouter.store.Storage;
 import io.leadrouter.store.StoreException;
 import io.leadrouter.store.StoreException.Kind;
 import io.leadrouter.store.Team;
@@ -82,7 +82,7 @@ class PgStoreTest {
     TestPostgres.dropDatabase(uri);
   }
 
-  private static Store store(String kind) {
+  private static Storage store(String kind) {
     return kind.equals(POSTGRES) ? pg : memory;
   }
 
@@ -90,11 +90,11 @@ class PgStoreTest {
 
   @BothStores
   void rotationLoadsAsCreatedWithMembersInListOrder(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
     List<Member> members = List.of(member(30, "carol@x.io", 3), member(10, "alice@x.io", 1), member(20, "bob@x.io", 2));
-    store.createRotation(new NewRotation(account, "West", Status.ACTIVE, null, members, "admin"))
-        .compose(created -> store.loadRotation(created.id()).map(loaded -> {
+    store.rotations().createRotation(new NewRotation(account, "West", Status.ACTIVE, null, members, "admin"))
+        .compose(created -> store.rotations().loadRotation(created.id()).map(loaded -> {
           assertThat(created.members()).isEqualTo(members);
           assertThat(created.position()).isZero();
           assertThat(created.sequence()).isZero();
@@ -108,16 +108,16 @@ class PgStoreTest {
 
   @BothStores
   void savedRotationReplacesConfigurationMembersAndProgress(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.createRotation(new NewRotation(account, "West", Status.ACTIVE, null,
+    store.rotations().createRotation(new NewRotation(account, "West", Status.ACTIVE, null,
             List.of(member(1, "a@x.io", 1), member(2, "b@x.io", 1)), "admin"))
         .compose(created -> {
           RotationState changed = new RotationState(created.id(), account, "East", Status.QUEUED, 77L,
               List.of(member(3, "c@x.io", 5), member(1, "a@x.io", 2)), 4, 42, created.createdAt(),
               T0, created.createdBy(), "editor");
-          return store.saveRotation(changed)
-              .compose(v -> store.loadRotation(created.id()))
+          return store.rotations().saveRotation(changed)
+              .compose(v -> store.rotations().loadRotation(created.id()))
               .map(loaded -> {
                 assertThat(loaded.state()).isEqualTo(changed);
                 return null;
@@ -128,26 +128,26 @@ class PgStoreTest {
 
   @BothStores
   void absentRotationLoadsAsNullAndCannotBeSavedDeletedOrReserved(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     long absent = 987_654_321L;
     RotationState ghost = new RotationState(absent, account(), "ghost", Status.ACTIVE, null, List.of(), 0, 0,
         T0, T0, "a", "a");
-    store.loadRotation(absent)
+    store.rotations().loadRotation(absent)
         .map(loaded -> {
           assertThat(loaded).isNull();
           return null;
         })
-        .compose(v -> fails(store.saveRotation(ghost), Kind.NOT_FOUND, "rotation 987654321 not found"))
-        .compose(v -> fails(store.deleteRotation(absent), Kind.NOT_FOUND, "rotation 987654321 not found"))
-        .compose(v -> fails(store.reserveSequences(absent, 10), Kind.NOT_FOUND, "rotation 987654321 not found"))
+        .compose(v -> fails(store.rotations().saveRotation(ghost), Kind.NOT_FOUND, "rotation 987654321 not found"))
+        .compose(v -> fails(store.rotations().deleteRotation(absent), Kind.NOT_FOUND, "rotation 987654321 not found"))
+        .compose(v -> fails(store.rotations().reserveSequences(absent, 10), Kind.NOT_FOUND, "rotation 987654321 not found"))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   @BothStores
   void deletedRotationIsGone(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
-    store.createRotation(rotation(account(), Status.ACTIVE, null))
-        .compose(r -> store.deleteRotation(r.id()).compose(v -> store.loadRotation(r.id())))
+    Storage store = store(kind);
+    store.rotations().createRotation(rotation(account(), Status.ACTIVE, null))
+        .compose(r -> store.rotations().deleteRotation(r.id()).compose(v -> store.rotations().loadRotation(r.id())))
         .map(loaded -> {
           assertThat(loaded).isNull();
           return null;
@@ -157,43 +157,43 @@ class PgStoreTest {
 
   @BothStores
   void listRotationsFiltersByAccountStatusAndTeamAndPages(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
     List<RotationState> made = new ArrayList<>();
     Future<Void> setup = Future.succeededFuture();
     Object[][] specs = {{Status.ACTIVE, 5L}, {Status.ACTIVE, null}, {Status.ARCHIVED, 5L}, {Status.ACTIVE, 5L},
         {Status.QUEUED, 6L}};
     for (Object[] spec : specs) {
-      setup = setup.compose(v -> store.createRotation(rotation(account, (Status) spec[0], (Long) spec[1]))
+      setup = setup.compose(v -> store.rotations().createRotation(rotation(account, (Status) spec[0], (Long) spec[1]))
           .map(r -> {
             made.add(r);
             return null;
           }));
     }
     setup
-        .compose(v -> store.createRotation(rotation(account(), Status.ACTIVE, 5L))) // another account
-        .compose(v -> store.listRotations(account, new RotationFilter(null, null, 10, 0)))
+        .compose(v -> store.rotations().createRotation(rotation(account(), Status.ACTIVE, 5L))) // another account
+        .compose(v -> store.rotations().listRotations(account, new RotationFilter(null, null, 10, 0)))
         .map(page -> {
           assertThat(page.total()).isEqualTo(5);
           assertThat(page.items()).isEqualTo(made);
           return null;
         })
-        .compose(v -> store.listRotations(account, new RotationFilter(Status.ACTIVE, null, 10, 0)))
+        .compose(v -> store.rotations().listRotations(account, new RotationFilter(Status.ACTIVE, null, 10, 0)))
         .map(page -> {
           assertThat(page.items()).containsExactly(made.get(0), made.get(1), made.get(3));
           return null;
         })
-        .compose(v -> store.listRotations(account, new RotationFilter(null, 5L, 10, 0)))
+        .compose(v -> store.rotations().listRotations(account, new RotationFilter(null, 5L, 10, 0)))
         .map(page -> {
           assertThat(page.items()).containsExactly(made.get(0), made.get(2), made.get(3));
           return null;
         })
-        .compose(v -> store.listRotations(account, new RotationFilter(Status.ACTIVE, 5L, 1, 1)))
+        .compose(v -> store.rotations().listRotations(account, new RotationFilter(Status.ACTIVE, 5L, 1, 1)))
         .map(page -> {
           assertThat(page).isEqualTo(new Page<>(List.of(made.get(3)), 2, 1, 1));
           return null;
         })
-        .compose(v -> store.listRotations(account, new RotationFilter(null, null, 10, 50)))
+        .compose(v -> store.rotations().listRotations(account, new RotationFilter(null, null, 10, 50)))
         .map(page -> {
           assertThat(page).isEqualTo(new Page<>(List.of(), 5, 10, 50));
           return null;
@@ -203,21 +203,21 @@ class PgStoreTest {
 
   @BothStores
   void reservedCeilingOnlyRisesAndIsReleasedOnlyWhenProgressCaughtUp(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
-    store.createRotation(rotation(account(), Status.ACTIVE, null))
-        .compose(r -> store.reserveSequences(r.id(), 100)
+    Storage store = store(kind);
+    store.rotations().createRotation(rotation(account(), Status.ACTIVE, null))
+        .compose(r -> store.rotations().reserveSequences(r.id(), 100)
             .map(ceiling -> assertThat(ceiling).isEqualTo(100))
-            .compose(v -> store.reserveSequences(r.id(), 50))
+            .compose(v -> store.rotations().reserveSequences(r.id(), 50))
             .map(ceiling -> assertThat(ceiling).isEqualTo(100))
-            .compose(v -> store.flush(new WriteBatch(List.of(new Progress(r.id(), 1, 40)), List.of())))
-            .compose(v -> store.releaseSequences(r.id(), 30, 100)) // stored sequence is 40: keep the reservation
-            .compose(v -> store.loadRotation(r.id()))
+            .compose(v -> store.rotations().flush(new WriteBatch(List.of(new Progress(r.id(), 1, 40)), List.of())))
+            .compose(v -> store.rotations().releaseSequences(r.id(), 30, 100)) // stored sequence is 40: keep the reservation
+            .compose(v -> store.rotations().loadRotation(r.id()))
             .map(loaded -> assertThat(loaded.sequenceCeiling()).isEqualTo(100))
-            .compose(v -> store.releaseSequences(r.id(), 40, 90)) // another owner's ceiling: keep it
-            .compose(v -> store.loadRotation(r.id()))
+            .compose(v -> store.rotations().releaseSequences(r.id(), 40, 90)) // another owner's ceiling: keep it
+            .compose(v -> store.rotations().loadRotation(r.id()))
             .map(loaded -> assertThat(loaded.sequenceCeiling()).isEqualTo(100))
-            .compose(v -> store.releaseSequences(r.id(), 40, 100))
-            .compose(v -> store.loadRotation(r.id()))
+            .compose(v -> store.rotations().releaseSequences(r.id(), 40, 100))
+            .compose(v -> store.rotations().loadRotation(r.id()))
             .map(loaded -> {
               assertThat(loaded.sequenceCeiling()).isEqualTo(40);
               assertThat(loaded.state().sequence()).isEqualTo(40);
@@ -230,19 +230,19 @@ class PgStoreTest {
 
   @BothStores
   void flushIsIdempotentAndNeverMovesProgressBackwards(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.createRotation(rotation(account, Status.ACTIVE, null))
+    store.rotations().createRotation(rotation(account, Status.ACTIVE, null))
         .compose(r -> {
           WriteBatch newer = new WriteBatch(List.of(new Progress(r.id(), 3, 3)),
               List.of(pick(r, 1, 10, 0), pick(r, 2, 20, 1), pick(r, 3, 10, 2)));
           // an older batch retried late, even one whose row for sequence 2 differs, changes nothing
           WriteBatch older = new WriteBatch(List.of(new Progress(r.id(), 2, 2)),
               List.of(pick(r, 1, 10, 0), pick(r, 2, 30, 1)));
-          return store.flush(newer)
-              .compose(v -> store.flush(newer))
-              .compose(v -> store.flush(older))
-              .compose(v -> store.loadRotation(r.id()))
+          return store.rotations().flush(newer)
+              .compose(v -> store.rotations().flush(newer))
+              .compose(v -> store.rotations().flush(older))
+              .compose(v -> store.rotations().loadRotation(r.id()))
               .map(loaded -> {
                 assertThat(loaded.state().position()).isEqualTo(3);
                 assertThat(loaded.state().sequence()).isEqualTo(3);
@@ -264,7 +264,7 @@ class PgStoreTest {
     List<RotationState> rotations = new ArrayList<>();
     Future<Void> setup = Future.succeededFuture();
     for (int i = 0; i < 3; i++) {
-      setup = setup.compose(v -> pg.createRotation(rotation(account, Status.ACTIVE, null)).map(r -> {
+      setup = setup.compose(v -> pg.rotations().createRotation(rotation(account, Status.ACTIVE, null)).map(r -> {
         rotations.add(r);
         return null;
       }));
@@ -280,15 +280,15 @@ class PgStoreTest {
       }
       long statements = pg.statementsExecuted();
       long progressWrites = pg.progressWrites();
-      return pg.flush(new WriteBatch(progress, picks)).map(x -> {
+      return pg.rotations().flush(new WriteBatch(progress, picks)).map(x -> {
         assertThat(pg.statementsExecuted() - statements).isEqualTo(2);
         assertThat(pg.progressWrites() - progressWrites).isEqualTo(3);
         return null;
       });
     })
-        .compose(v -> pg.loadRotation(rotations.get(2).id()))
+        .compose(v -> pg.rotations().loadRotation(rotations.get(2).id()))
         .map(loaded -> assertThat(loaded.state().sequence()).isEqualTo(4))
-        .compose(v -> pg.listAssignments(rotations.get(1).id(), null, null, null, 10, 0))
+        .compose(v -> pg.assignmentLog().listAssignments(rotations.get(1).id(), null, null, null, 10, 0))
         .map(page -> {
           assertThat(page.total()).isEqualTo(4);
           assertThat(page.items().get(0).requestId()).isNull();
@@ -300,7 +300,7 @@ class PgStoreTest {
   @Test
   void emptyFlushSendsNothing(VertxTestContext ctx) {
     long statements = pg.statementsExecuted();
-    pg.flush(new WriteBatch(List.of(), List.of()))
+    pg.rotations().flush(new WriteBatch(List.of(), List.of()))
         .map(v -> assertThat(pg.statementsExecuted()).isEqualTo(statements))
         .<Void>mapEmpty()
         .onComplete(ctx.succeedingThenComplete());
@@ -310,8 +310,8 @@ class PgStoreTest {
 
   @BothStores
   void assignmentsListNewestFirstWithFiltersAndCountPerUser(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
-    store.createRotation(rotation(account(), Status.ACTIVE, null))
+    Storage store = store(kind);
+    store.rotations().createRotation(rotation(account(), Status.ACTIVE, null))
         .compose(r -> {
           List<Assignment> picks = new ArrayList<>();
           long[] users = {10, 20, 10, 30, 10, 20};
@@ -320,7 +320,7 @@ class PgStoreTest {
           }
           Instant from = T0.plusSeconds(60); // sequence 2 onwards
           Instant to = T0.plusSeconds(60 * 4); // up to sequence 5, exclusive
-          return store.flush(new WriteBatch(List.of(new Progress(r.id(), 0, 6)), picks))
+          return store.rotations().flush(new WriteBatch(List.of(new Progress(r.id(), 0, 6)), picks))
               .compose(v -> listAssignments(kind, r.id(), null, null, null, 2, 1))
               .map(page -> {
                 assertThat(page.total()).isEqualTo(6);
@@ -362,17 +362,17 @@ class PgStoreTest {
 
   @BothStores
   void userIsCreatedWithDefaultsAndScopedToItsAccount(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.createUser(account, new UserDraft("Dana@X.io", null, null, null), "admin")
+    store.directory().createUser(account, new UserDraft("Dana@X.io", null, null, null), "admin")
         .compose(created -> {
           assertThat(created.name()).isEqualTo("Dana");
           assertThat(created.roles()).isEmpty();
           assertThat(created.active()).isTrue();
           assertThat(created.createdBy()).isEqualTo("admin");
-          return store.getUser(account, created.id())
+          return store.directory().getUser(account, created.id())
               .map(got -> assertThat(got).isEqualTo(created))
-              .compose(v -> store.getUser(account(), created.id()))
+              .compose(v -> store.directory().getUser(account(), created.id()))
               .map(other -> {
                 assertThat(other).isNull();
                 return null;
@@ -383,13 +383,13 @@ class PgStoreTest {
 
   @BothStores
   void duplicateEmailConflictsCaseInsensitivelyWithinAnAccountOnly(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
     UserDraft eve = new UserDraft("eve@x.io", "Eve", List.of("loan-officer"), true);
-    store.createUser(account, eve, "admin")
-        .compose(v -> fails(store.createUser(account, new UserDraft("EVE@x.io", null, null, null), "admin"),
+    store.directory().createUser(account, eve, "admin")
+        .compose(v -> fails(store.directory().createUser(account, new UserDraft("EVE@x.io", null, null, null), "admin"),
             Kind.CONFLICT, "email: a user with email EVE@x.io already exists"))
-        .compose(v -> store.createUser(account(), eve, "admin"))
+        .compose(v -> store.directory().createUser(account(), eve, "admin"))
         .map(other -> {
           assertThat(other.email()).isEqualTo("eve@x.io");
           return null;
@@ -399,11 +399,11 @@ class PgStoreTest {
 
   @BothStores
   void updateUserChangesOnlyGivenFieldsAndRefusesATakenEmail(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.createUser(account, new UserDraft("fay@x.io", "Fay", List.of("a"), true), "admin")
-        .compose(fay -> store.createUser(account, new UserDraft("gus@x.io", "Gus", null, null), "admin")
-            .compose(gus -> store.updateUser(account, fay.id(), new UserDraft(null, null, List.of("b", "c"), false),
+    store.directory().createUser(account, new UserDraft("fay@x.io", "Fay", List.of("a"), true), "admin")
+        .compose(fay -> store.directory().createUser(account, new UserDraft("gus@x.io", "Gus", null, null), "admin")
+            .compose(gus -> store.directory().updateUser(account, fay.id(), new UserDraft(null, null, List.of("b", "c"), false),
                 "editor"))
             .map(updated -> {
               assertThat(updated.email()).isEqualTo("fay@x.io");
@@ -415,13 +415,13 @@ class PgStoreTest {
               assertThat(updated.createdAt()).isEqualTo(fay.createdAt());
               return null;
             })
-            .compose(v -> store.updateUser(account, fay.id(), new UserDraft("FAY@x.io", null, null, null), "editor"))
+            .compose(v -> store.directory().updateUser(account, fay.id(), new UserDraft("FAY@x.io", null, null, null), "editor"))
             .map(updated -> assertThat(updated.email()).isEqualTo("FAY@x.io"))
-            .compose(v -> fails(store.updateUser(account, fay.id(), new UserDraft("Gus@x.io", null, null, null),
+            .compose(v -> fails(store.directory().updateUser(account, fay.id(), new UserDraft("Gus@x.io", null, null, null),
                 "editor"), Kind.CONFLICT, "email: a user with email Gus@x.io already exists"))
-            .compose(v -> fails(store.updateUser(account(), fay.id(), new UserDraft(null, "X", null, null), "e"),
+            .compose(v -> fails(store.directory().updateUser(account(), fay.id(), new UserDraft(null, "X", null, null), "e"),
                 Kind.NOT_FOUND, "user " + fay.id() + " not found"))
-            .compose(v -> store.getUser(account, fay.id()))
+            .compose(v -> store.directory().getUser(account, fay.id()))
             .map(got -> {
               assertThat(got.email()).isEqualTo("FAY@x.io");
               return null;
@@ -431,18 +431,18 @@ class PgStoreTest {
 
   @BothStores
   void listUsersPagesInIdOrder(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
     List<User> made = new ArrayList<>();
     Future<Void> setup = Future.succeededFuture();
     for (int i = 0; i < 5; i++) {
       String email = "u" + i + "@x.io";
-      setup = setup.compose(v -> store.createUser(account, new UserDraft(email, null, null, null), "a").map(u -> {
+      setup = setup.compose(v -> store.directory().createUser(account, new UserDraft(email, null, null, null), "a").map(u -> {
         made.add(u);
         return null;
       }));
     }
-    setup.compose(v -> store.listUsers(account, 2, 2))
+    setup.compose(v -> store.directory().listUsers(account, 2, 2))
         .map(page -> {
           assertThat(page).isEqualTo(new Page<>(made.subList(2, 4), 5, 2, 2));
           return null;
@@ -452,40 +452,40 @@ class PgStoreTest {
 
   @BothStores
   void userCannotBeDeletedWhileARotationOrTeamNamesIt(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.createUser(account, new UserDraft("hal@x.io", "Hal", null, null), "admin")
-        .compose(hal -> store.createRotation(new NewRotation(account, "R", Status.ACTIVE, null,
+    store.directory().createUser(account, new UserDraft("hal@x.io", "Hal", null, null), "admin")
+        .compose(hal -> store.rotations().createRotation(new NewRotation(account, "R", Status.ACTIVE, null,
                 List.of(member(hal.id(), hal.email(), 1)), "admin"))
-            .compose(r -> fails(store.deleteUser(account, hal.id()), Kind.CONFLICT, "user " + hal.id()
+            .compose(r -> fails(store.directory().deleteUser(account, hal.id()), Kind.CONFLICT, "user " + hal.id()
                 + " is still a member of a rotation; remove it there first or set active=false")
-                .compose(v -> store.deleteRotation(r.id())))
-            .compose(v -> store.createTeam(account, new TeamDraft("T", null, List.of(hal.id())), "admin"))
-            .compose(team -> fails(store.deleteUser(account, hal.id()), Kind.CONFLICT, "user " + hal.id()
+                .compose(v -> store.rotations().deleteRotation(r.id())))
+            .compose(v -> store.directory().createTeam(account, new TeamDraft("T", null, List.of(hal.id())), "admin"))
+            .compose(team -> fails(store.directory().deleteUser(account, hal.id()), Kind.CONFLICT, "user " + hal.id()
                 + " is still a member of a team; remove it there first or set active=false")
-                .compose(v -> store.deleteTeam(account, team.id())))
-            .compose(v -> fails(store.deleteUser(account(), hal.id()), Kind.NOT_FOUND, "user " + hal.id() + " not found"))
-            .compose(v -> store.deleteUser(account, hal.id()))
-            .compose(v -> store.getUser(account, hal.id()))
+                .compose(v -> store.directory().deleteTeam(account, team.id())))
+            .compose(v -> fails(store.directory().deleteUser(account(), hal.id()), Kind.NOT_FOUND, "user " + hal.id() + " not found"))
+            .compose(v -> store.directory().deleteUser(account, hal.id()))
+            .compose(v -> store.directory().getUser(account, hal.id()))
             .map(gone -> {
               assertThat(gone).isNull();
               return null;
             })
-            .compose(v -> fails(store.deleteUser(account, hal.id()), Kind.NOT_FOUND, "user " + hal.id() + " not found"))
+            .compose(v -> fails(store.directory().deleteUser(account, hal.id()), Kind.NOT_FOUND, "user " + hal.id() + " not found"))
             // the email is free again
-            .compose(v -> store.createUser(account, new UserDraft("hal@x.io", null, null, null), "admin")))
+            .compose(v -> store.directory().createUser(account, new UserDraft("hal@x.io", null, null, null), "admin")))
         .<Void>mapEmpty()
         .onComplete(ctx.succeedingThenComplete());
   }
 
   @BothStores
   void resolveUsersFindsByIdOrEmailAndCreatesUnknownEmailsInOrder(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
     String other = account();
-    store.createUser(account, new UserDraft("ida@x.io", "Ida", null, null), "admin")
-        .compose(ida -> store.createUser(other, new UserDraft("jon@x.io", "Jon", null, null), "admin")
-            .compose(jon -> store.resolveUsers(account, List.of(
+    store.directory().createUser(account, new UserDraft("ida@x.io", "Ida", null, null), "admin")
+        .compose(ida -> store.directory().createUser(other, new UserDraft("jon@x.io", "Jon", null, null), "admin")
+            .compose(jon -> store.directory().resolveUsers(account, List.of(
                     new UserRef(ida.id(), null, null),
                     new UserRef(null, "IDA@x.io", "ignored"),
                     new UserRef(null, "kim@x.io", "Kim"),
@@ -505,8 +505,8 @@ class PgStoreTest {
                   assertThat(lee.name()).isEqualTo("lee");
                   assertThat(lee.id()).isGreaterThan(kim.id());
                   assertThat(resolved.get(5)).isEqualTo(kim);
-                  return store.getUser(account, kim.id()).map(got -> assertThat(got).isEqualTo(kim))
-                      .compose(v -> store.listUsers(account, 10, 0))
+                  return store.directory().getUser(account, kim.id()).map(got -> assertThat(got).isEqualTo(kim))
+                      .compose(v -> store.directory().listUsers(account, 10, 0))
                       .map(page -> assertThat(page.total()).isEqualTo(3));
                 })))
         .<Void>mapEmpty()
@@ -517,41 +517,41 @@ class PgStoreTest {
 
   @BothStores
   void teamKeepsMemberOrderIsScopedAndUpdates(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.resolveUsers(account, List.of(new UserRef(null, "m1@x.io", "M1"), new UserRef(null, "m2@x.io", "M2"),
+    store.directory().resolveUsers(account, List.of(new UserRef(null, "m1@x.io", "M1"), new UserRef(null, "m2@x.io", "M2"),
             new UserRef(null, "m3@x.io", "M3")), "admin")
         .compose(users -> {
           long m1 = users.get(0).id();
           long m2 = users.get(1).id();
           long m3 = users.get(2).id();
-          return store.createTeam(account, new TeamDraft("Sales", null, List.of(m3, m1, m2)), "admin")
+          return store.directory().createTeam(account, new TeamDraft("Sales", null, List.of(m3, m1, m2)), "admin")
               .compose(team -> {
                 assertThat(team.active()).isTrue();
                 assertThat(team.members()).extracting(Team.TeamMember::userId).containsExactly(m3, m1, m2);
                 assertThat(team.members().get(0)).isEqualTo(new Team.TeamMember(m3, "m3@x.io", "M3"));
-                return store.getTeam(account, team.id())
+                return store.directory().getTeam(account, team.id())
                     .map(got -> assertThat(got).isEqualTo(team))
-                    .compose(v -> store.getTeam(account(), team.id()))
+                    .compose(v -> store.directory().getTeam(account(), team.id()))
                     .map(got -> {
                       assertThat(got).isNull();
                       return null;
                     })
-                    .compose(v -> store.updateTeam(account, team.id(), new TeamDraft(null, false, List.of(m2)), "ed"))
+                    .compose(v -> store.directory().updateTeam(account, team.id(), new TeamDraft(null, false, List.of(m2)), "ed"))
                     .compose(updated -> {
                       assertThat(updated.name()).isEqualTo("Sales");
                       assertThat(updated.active()).isFalse();
                       assertThat(updated.members()).extracting(Team.TeamMember::userId).containsExactly(m2);
                       assertThat(updated.updatedBy()).isEqualTo("ed");
                       assertThat(updated.createdAt()).isEqualTo(team.createdAt());
-                      return store.getTeam(account, team.id()).map(got -> assertThat(got).isEqualTo(updated));
+                      return store.directory().getTeam(account, team.id()).map(got -> assertThat(got).isEqualTo(updated));
                     })
-                    .compose(v -> store.updateTeam(account, team.id(), new TeamDraft("Renamed", null, null), "ed"))
+                    .compose(v -> store.directory().updateTeam(account, team.id(), new TeamDraft("Renamed", null, null), "ed"))
                     .map(updated -> assertThat(updated.members()).extracting(Team.TeamMember::userId)
                         .containsExactly(m2))
-                    .compose(v -> fails(store.updateTeam(account(), team.id(), new TeamDraft("x", null, null), "e"),
+                    .compose(v -> fails(store.directory().updateTeam(account(), team.id(), new TeamDraft("x", null, null), "e"),
                         Kind.NOT_FOUND, "team " + team.id() + " not found"))
-                    .compose(v -> store.listTeams(account, 10, 0))
+                    .compose(v -> store.directory().listTeams(account, 10, 0))
                     .map(page -> {
                       assertThat(page.total()).isEqualTo(1);
                       assertThat(page.items().get(0).name()).isEqualTo("Renamed");
@@ -564,17 +564,17 @@ class PgStoreTest {
 
   @BothStores
   void teamCannotBeDeletedWhileARotationUsesIt(String kind, VertxTestContext ctx) {
-    Store store = store(kind);
+    Storage store = store(kind);
     String account = account();
-    store.createTeam(account, new TeamDraft("Ops", true, List.of()), "admin")
-        .compose(team -> store.createRotation(rotation(account, Status.ACTIVE, team.id()))
-            .compose(r -> fails(store.deleteTeam(account, team.id()), Kind.CONFLICT, "team " + team.id()
+    store.directory().createTeam(account, new TeamDraft("Ops", true, List.of()), "admin")
+        .compose(team -> store.rotations().createRotation(rotation(account, Status.ACTIVE, team.id()))
+            .compose(r -> fails(store.directory().deleteTeam(account, team.id()), Kind.CONFLICT, "team " + team.id()
                 + " is still used by a rotation; change the rotation's teamId first")
-                .compose(v -> store.deleteRotation(r.id())))
-            .compose(v -> fails(store.deleteTeam(account(), team.id()), Kind.NOT_FOUND,
+                .compose(v -> store.rotations().deleteRotation(r.id())))
+            .compose(v -> fails(store.directory().deleteTeam(account(), team.id()), Kind.NOT_FOUND,
                 "team " + team.id() + " not found"))
-            .compose(v -> store.deleteTeam(account, team.id()))
-            .compose(v -> store.getTeam(account, team.id()))
+            .compose(v -> store.directory().deleteTeam(account, team.id()))
+            .compose(v -> store.directory().getTeam(account, team.id()))
             .map(gone -> {
               assertThat(gone).isNull();
               return null;
@@ -605,13 +605,13 @@ class PgStoreTest {
 
   private static Future<Page<Assignment>> listAssignments(String kind, long rotationId, Long userId, Instant from,
       Instant to, int limit, int offset) {
-    return kind.equals(POSTGRES) ? pg.listAssignments(rotationId, userId, from, to, limit, offset)
-        : memory.listAssignments(rotationId, userId, from, to, limit, offset);
+    return kind.equals(POSTGRES) ? pg.assignmentLog().listAssignments(rotationId, userId, from, to, limit, offset)
+        : memory.assignmentLog().listAssignments(rotationId, userId, from, to, limit, offset);
   }
 
   private static Future<Map<Long, Long>> countPicksByUser(String kind, long rotationId, Instant from, Instant to) {
-    return kind.equals(POSTGRES) ? pg.countPicksByUser(rotationId, from, to)
-        : memory.countPicksByUser(rotationId, from, to);
+    return kind.equals(POSTGRES) ? pg.assignmentLog().countPicksByUser(rotationId, from, to)
+        : memory.assignmentLog().countPicksByUser(rotationId, from, to);
   }
 
   /** Succeeds when {@code f} fails with a StoreException of this kind and message. */

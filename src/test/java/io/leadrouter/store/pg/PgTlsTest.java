@@ -128,9 +128,9 @@ class PgTlsTest {
     PgStore store = Postgres.open(vertx, uri, settings).await(60, TimeUnit.SECONDS);
     Pool pool = Postgres.pool(vertx, uri, settings);
     try {
-      long id = store.createRotation(new NewRotation("acct", "over tls", Status.ACTIVE, null, List.of(), "admin"))
+      long id = store.rotations().createRotation(new NewRotation("acct", "over tls", Status.ACTIVE, null, List.of(), "admin"))
           .await(10, TimeUnit.SECONDS).id();
-      assertThat(store.loadRotation(id).await(10, TimeUnit.SECONDS).state().name()).isEqualTo("over tls");
+      assertThat(store.rotations().loadRotation(id).await(10, TimeUnit.SECONDS).state().name()).isEqualTo("over tls");
       Row row = pool.query("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").execute()
           .await(10, TimeUnit.SECONDS).iterator().next();
       assertThat(row.getBoolean("ssl")).isTrue();

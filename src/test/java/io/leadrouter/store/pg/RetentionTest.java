@@ -2,6 +2,7 @@ package io.leadrouter.store.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadrouter.leads.pg.PgLeadStore;
 import io.leadrouter.ops.RetentionVerticle;
 import io.leadrouter.testing.TestApp;
 import io.leadrouter.testing.TestPostgres;
@@ -66,10 +67,15 @@ class RetentionTest {
     TestPostgres.dropDatabase(uri);
   }
 
+  /** Keys kept 24 h, the history {@code history}. */
+  private RetentionVerticle retention(Duration history, Duration interval) {
+    return new RetentionVerticle(store.assignmentLog(), new PgLeadStore(store.client()), CLOCK, Duration.ofHours(24),
+        history, interval);
+  }
+
   @Test
   void keysAndHistoryPastTheirRetentionDisappearAndFreshOnesStay() throws Exception {
-    RetentionVerticle retention = new RetentionVerticle(store, CLOCK, Duration.ofHours(24), Duration.ofDays(90),
-        Duration.ofSeconds(600));
+    RetentionVerticle retention = retention(Duration.ofDays(90), Duration.ofSeconds(600));
 
     RetentionVerticle.Purged purged = retention.purge().await(60, TimeUnit.SECONDS);
 
@@ -83,8 +89,7 @@ class RetentionTest {
 
   @Test
   void zeroDaysKeepsTheHistoryForeverAndTheKeysStillExpire() throws Exception {
-    RetentionVerticle retention = new RetentionVerticle(store, CLOCK, Duration.ofHours(24), Duration.ZERO,
-        Duration.ofSeconds(600));
+    RetentionVerticle retention = retention(Duration.ZERO, Duration.ofSeconds(600));
 
     assertThat(retention.purge().await(60, TimeUnit.SECONDS)).isEqualTo(new RetentionVerticle.Purged(2, 0, 0));
     assertThat(strings("SELECT count(*)::text FROM assignment")).containsExactly("12001");
@@ -93,8 +98,7 @@ class RetentionTest {
 
   @Test
   void theTimerPurgesWithoutBeingAsked(Vertx vertx) throws Exception {
-    vertx.deployVerticle(new RetentionVerticle(store, CLOCK, Duration.ofHours(24), Duration.ofDays(90),
-        Duration.ofMillis(200))).await(30, TimeUnit.SECONDS);
+    vertx.deployVerticle(retention(Duration.ofDays(90), Duration.ofMillis(200))).await(30, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!strings("SELECT count(*)::text FROM assignment").equals(List.of("1"))) {
       assertThat(System.nanoTime()).as("purged within 30 s").isLessThan(deadline);

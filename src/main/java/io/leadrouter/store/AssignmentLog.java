@@ -1,0 +1,26 @@
+package io.leadrouter.store;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Reads of the assignment log (the history and stats of a rotation) and its retention. The log is written by
+ * the owners' flushes ({@link RotationStore#flush}): the newest picks appear within one flush interval.
+ */
+public interface AssignmentLog {
+
+  /**
+   * Picks of a rotation, newest first (by pick time, then sequence). {@code userId}, {@code from}
+   * (inclusive) and {@code to} (exclusive) filter when not null. Not scoped by account: check the rotation's
+   * account first.
+   */
+  Future<Page<Assignment>> listAssignments(long rotationId, Long userId, Instant from, Instant to, int limit,
+      int offset);
+
+  /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
+  Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to);
+
+  /** Deletes up to {@code limit} picks of the log made before {@code before} (retention); the number deleted. */
+  Future<Integer> purgeAssignments(Instant before, int limit);
+}

@@ -1,0 +1,166 @@
+package io.leadrouter.store.pg;
+
+import static io.leadrouter.store.pg.PgClient.column;
+import static io.leadrouter.store.pg.PgClient.notFound;
+import static io.leadrouter.store.pg.PgClient.time;
+
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.RotationState;
+import io.leadrouter.store.Assignment;
+import io.leadrouter.store.NewRotation;
+import io.leadrouter.store.Page;
+import io.leadrouter.store.RotationFilter;
+import io.leadrouter.store.RotationStore;
+import io.leadrouter.store.StoredRotation;
+import io.leadrouter.store.WriteBatch;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link RotationStore} on Postgres: configuration writes complete after their transaction commits; a
+ * write-behind flush is one transaction of at most two statements.
+ */
+final class PgRotations implements RotationStore {
+
+  private final PgClient pg;
+  private final AtomicLong progressWrites = new AtomicLong();
+  private final AtomicLong flushes = new AtomicLong();
+
+  PgRotations(PgClient pg) {
+    this.pg = pg;
+  }
+
+  long progressWrites() {
+    return progressWrites.get();
+  }
+
+  long flushes() {
+    return flushes.get();
+  }
+
+  @Override
+  public Future<RotationState> createRotation(NewRotation r) {
+    Instant now = pg.now();
+    return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.INSERT_ROTATION,
+            Tuple.of(r.accountId(), r.name(), r.status().wire(), r.teamId(), time(now), r.actor()))
+        .compose(rows -> {
+          long id = rows.iterator().next().getLong(0);
+          return insertMembers(conn, id, r.members())
+              .map(v -> new RotationState(id, r.accountId(), r.name(), r.status(), r.teamId(), r.members(), 0, 0,
+                  now, now, r.actor(), r.actor()));
+        })));
+  }
+
+  private Future<Void> insertMembers(SqlClient conn, long rotationId, List<Member> members) {
+    if (members.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pg.run(conn, Sql.INSERT_ROTATION_MEMBERS, Tuple.of(rotationId, column(members, Member::userId, Long[]::new),
+        column(members, Member::email, String[]::new), column(members, Member::name, String[]::new),
+        column(members, Member::weight, Integer[]::new))).mapEmpty();
+  }
+
+  @Override
+  public Future<StoredRotation> loadRotation(long id) {
+    return pg.call(() -> pg.run(pg.pool(), Sql.LOAD_ROTATION, Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : PgRows.storedRotation(rows.iterator().next())));
+  }
+
+  @Override
+  public Future<Void> saveRotation(RotationState s) {
+    return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.UPDATE_ROTATION,
+            Tuple.of(s.id(), s.name(), s.status().wire(), s.teamId(), s.position(), s.sequence(),
+                time(s.createdAt()), time(s.updatedAt()), s.createdBy(), s.updatedBy()))
+        .compose(rows -> rows.rowCount() == 0 ? notFound("rotation " + s.id())
+            : pg.run(conn, Sql.DELETE_ROTATION_MEMBERS, Tuple.of(s.id())))
+        .compose(rows -> insertMembers(conn, s.id(), s.members()))));
+  }
+
+  @Override
+  public Future<Void> deleteRotation(long id) {
+    return pg.call(() -> pg.run(pg.pool(), Sql.DELETE_ROTATION, Tuple.of(id))
+        .compose(rows -> rows.rowCount() == 0 ? notFound("rotation " + id) : Future.succeededFuture()));
+  }
+
+  @Override
+  public Future<Page<RotationState>> listRotations(String accountId, RotationFilter f) {
+    boolean byStatus = f.status() != null;
+    boolean byTeam = f.teamId() != null;
+    Tuple filter = Tuple.of(accountId);
+    Tuple page = Tuple.of(accountId);
+    if (byStatus) {
+      filter.addValue(f.status().wire());
+      page.addValue(f.status().wire());
+    }
+    if (byTeam) {
+      filter.addValue(f.teamId());
+      page.addValue(f.teamId());
+    }
+    page.addValue(f.limit()).addValue(f.offset());
+    return pg.call(() -> PgClient.page(pg.run(pg.pool(), Sql.listRotations(byStatus, byTeam), page),
+        pg.run(pg.pool(), Sql.countRotations(byStatus, byTeam), filter), PgRows::rotation, f.limit(), f.offset()));
+  }
+
+  @Override
+  public Future<Long> reserveSequences(long rotationId, long ceiling) {
+    return pg.call(() -> pg.run(pg.pool(), Sql.RESERVE_SEQUENCES, Tuple.of(rotationId, ceiling))
+        .compose(rows -> rows.size() == 0 ? notFound("rotation " + rotationId)
+            : Future.succeededFuture(rows.iterator().next().getLong(0))));
+  }
+
+  @Override
+  public Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling) {
+    return pg.call(() -> pg.run(pg.pool(), Sql.RELEASE_SEQUENCES, Tuple.of(rotationId, sequence, expectedCeiling))
+        .mapEmpty());
+  }
+
+  /**
+   * One transaction of at most two statements, sent pipelined: one UPDATE for the progress of every
+   * rotation in the batch (never moving a rotation backwards) and one multi-row INSERT of the assignment
+   * log that ignores rows already there. Applying a batch twice therefore leaves the store as once.
+   */
+  @Override
+  public Future<Void> flush(WriteBatch batch) {
+    flushes.incrementAndGet();
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // the owner sends one entry per rotation; should one ever send more, the newest must win. Rows go in
+    // id order so that concurrent flushes touching the same rotations lock them in the same order.
+    Map<Long, WriteBatch.Progress> latest = new TreeMap<>();
+    for (WriteBatch.Progress p : batch.progress()) {
+      latest.merge(p.rotationId(), p, (a, b) -> b.sequence() > a.sequence() ? b : a);
+    }
+    Tuple progress = progressArgs(latest.values());
+    Tuple assignments = assignmentArgs(batch.assignments());
+    return pg.call(() -> pg.pool().withTransaction(conn -> Future.all(
+            latest.isEmpty() ? Future.succeededFuture() : pg.run(conn, Sql.FLUSH_PROGRESS, progress),
+            batch.assignments().isEmpty() ? Future.succeededFuture()
+                : pg.run(conn, Sql.FLUSH_ASSIGNMENTS, assignments))
+        .<Void>mapEmpty())
+        .onSuccess(v -> progressWrites.addAndGet(latest.size())));
+  }
+
+  private static Tuple progressArgs(Collection<WriteBatch.Progress> progress) {
+    return Tuple.of(column(progress, WriteBatch.Progress::rotationId, Long[]::new),
+        column(progress, WriteBatch.Progress::position, Integer[]::new),
+        column(progress, WriteBatch.Progress::sequence, Long[]::new));
+  }
+
+  private static Tuple assignmentArgs(List<Assignment> rows) {
+    return Tuple.from(new Object[] {column(rows, Assignment::rotationId, Long[]::new),
+        column(rows, Assignment::accountId, String[]::new), column(rows, Assignment::sequence, Long[]::new),
+        column(rows, Assignment::userId, Long[]::new), column(rows, Assignment::email, String[]::new),
+        column(rows, Assignment::position, Integer[]::new),
+        column(rows, a -> time(a.pickedAt()), OffsetDateTime[]::new),
+        column(rows, Assignment::requestId, String[]::new), column(rows, Assignment::node, String[]::new)});
+  }
+}
