@@ -10,7 +10,9 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.Replica;
 import io.leadrouter.owner.ReplicaException;
+import io.leadrouter.rotation.Ledger;
 import io.leadrouter.store.Assignment;
+import io.leadrouter.store.RotationJson;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,14 +78,15 @@ final class HazelcastReplica implements Replica {
   @Override
   public Future<Claim> claim(long rotationId) {
     return confirmed(() -> map.submitToKey(rotationId, new ReplicaOps.Claim()))
-        .map(c -> new Claim(c.epoch, c.sequence >= 0, c.position, Math.max(0, c.sequence), c.scheduleKey, c.pending));
+        .map(c -> new Claim(c.epoch, c.sequence >= 0, c.position, Math.max(0, c.sequence), c.scheduleKey,
+            RotationJson.ledger(c.ledger), c.pending));
   }
 
   @Override
   public Future<Void> append(long rotationId, long epoch, long fromSequence, long toSequence, int position,
-      long scheduleKey, List<Assignment> picks) {
-    return confirmed(() -> map.submitToKey(rotationId,
-            new ReplicaOps.Append(epoch, fromSequence, toSequence, position, scheduleKey, picks)))
+      Ledger ledger, long scheduleKey, List<Assignment> picks) {
+    return confirmed(() -> map.submitToKey(rotationId, new ReplicaOps.Append(epoch, fromSequence, toSequence,
+            position, scheduleKey, RotationJson.ledger(ledger), picks)))
         .compose(code -> switch (code) {
           case ReplicaOps.OK -> Future.succeededFuture();
           case ReplicaOps.STALE_EPOCH -> Future.failedFuture(new ReplicaException(ReplicaException.Kind.FENCED,

@@ -3,7 +3,9 @@ package io.leadrouter.cluster;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.leadrouter.rotation.Rotation;
 import io.leadrouter.store.Assignment;
+import io.leadrouter.store.RotationJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ final class ReplicaEntry implements IdentifiedDataSerializable {
   long sequence = -1;
   int position;
   long scheduleKey;
+  /** Cap counts and owed turns after the last acknowledged pick ({@code RotationJson}'s form; null: empty). */
+  String ledger;
   ArrayList<Assignment> pending = new ArrayList<>();
 
   boolean seeded() {
@@ -54,6 +58,7 @@ final class ReplicaEntry implements IdentifiedDataSerializable {
     out.writeLong(sequence);
     out.writeInt(position);
     out.writeLong(scheduleKey);
+    out.writeString(ledger);
     writeRows(out, pending);
   }
 
@@ -63,6 +68,7 @@ final class ReplicaEntry implements IdentifiedDataSerializable {
     sequence = in.readLong();
     position = in.readInt();
     scheduleKey = in.readLong();
+    ledger = in.readString();
     pending = readRows(in);
   }
 
@@ -79,6 +85,9 @@ final class ReplicaEntry implements IdentifiedDataSerializable {
       out.writeInt(a.pickedAt().getNano());
       out.writeString(a.requestId());
       out.writeString(a.node());
+      out.writeString(RotationJson.skippedText(a.skipped()));
+      out.writeBoolean(a.repayment());
+      out.writeLong(a.fallbackFrom() == null ? -1 : a.fallbackFrom());
     }
   }
 
@@ -86,8 +95,13 @@ final class ReplicaEntry implements IdentifiedDataSerializable {
     int n = in.readInt();
     ArrayList<Assignment> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      rows.add(new Assignment(in.readLong(), in.readString(), in.readLong(), in.readLong(), in.readString(),
-          in.readInt(), Instant.ofEpochSecond(in.readLong(), in.readInt()), in.readString(), in.readString()));
+      Assignment a = new Assignment(in.readLong(), in.readString(), in.readLong(), in.readLong(), in.readString(),
+          in.readInt(), Instant.ofEpochSecond(in.readLong(), in.readInt()), in.readString(), in.readString());
+      List<Rotation.Skip> skipped = RotationJson.skippedText(in.readString());
+      boolean repayment = in.readBoolean();
+      long fallbackFrom = in.readLong();
+      rows.add(new Assignment(a.rotationId(), a.accountId(), a.sequence(), a.userId(), a.email(), a.position(),
+          a.pickedAt(), a.requestId(), a.node(), skipped, repayment, fallbackFrom < 0 ? null : fallbackFrom));
     }
     return rows;
   }

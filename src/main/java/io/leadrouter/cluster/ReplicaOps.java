@@ -35,7 +35,7 @@ final class ReplicaOps {
       }
       e.epoch++;
       entry.setValue(e);
-      return new Claimed(e.epoch, e.sequence, e.position, e.scheduleKey, new ArrayList<>(e.pending));
+      return new Claimed(e.epoch, e.sequence, e.position, e.scheduleKey, e.ledger, new ArrayList<>(e.pending));
     }
 
     @Override
@@ -65,17 +65,20 @@ final class ReplicaOps {
     private long to;
     private int position;
     private long scheduleKey;
+    private String ledger;
     private List<Assignment> rows;
 
     Append() {
     }
 
-    Append(long epoch, long from, long to, int position, long scheduleKey, List<Assignment> rows) {
+    /** {@code ledger}: the rotation's ledger after the picks, in {@code RotationJson}'s form (null: empty). */
+    Append(long epoch, long from, long to, int position, long scheduleKey, String ledger, List<Assignment> rows) {
       this.epoch = epoch;
       this.from = from;
       this.to = to;
       this.position = position;
       this.scheduleKey = scheduleKey;
+      this.ledger = ledger;
       this.rows = rows;
     }
 
@@ -92,6 +95,7 @@ final class ReplicaOps {
       e.sequence = to;
       e.position = position;
       e.scheduleKey = scheduleKey;
+      e.ledger = ledger;
       entry.setValue(e);
       return OK;
     }
@@ -113,6 +117,7 @@ final class ReplicaOps {
       out.writeLong(to);
       out.writeInt(position);
       out.writeLong(scheduleKey);
+      out.writeString(ledger);
       ReplicaEntry.writeRows(out, rows);
     }
 
@@ -123,6 +128,7 @@ final class ReplicaOps {
       to = in.readLong();
       position = in.readInt();
       scheduleKey = in.readLong();
+      ledger = in.readString();
       rows = ReplicaEntry.readRows(in);
     }
   }
@@ -250,16 +256,18 @@ final class ReplicaOps {
     long sequence;
     int position;
     long scheduleKey;
+    String ledger;
     List<Assignment> pending;
 
     Claimed() {
     }
 
-    Claimed(long epoch, long sequence, int position, long scheduleKey, List<Assignment> pending) {
+    Claimed(long epoch, long sequence, int position, long scheduleKey, String ledger, List<Assignment> pending) {
       this.epoch = epoch;
       this.sequence = sequence;
       this.position = position;
       this.scheduleKey = scheduleKey;
+      this.ledger = ledger;
       this.pending = pending;
     }
 
@@ -279,6 +287,7 @@ final class ReplicaOps {
       out.writeLong(sequence);
       out.writeInt(position);
       out.writeLong(scheduleKey);
+      out.writeString(ledger);
       ReplicaEntry.writeRows(out, pending);
     }
 
@@ -288,6 +297,7 @@ final class ReplicaOps {
       sequence = in.readLong();
       position = in.readInt();
       scheduleKey = in.readLong();
+      ledger = in.readString();
       pending = ReplicaEntry.readRows(in);
     }
   }

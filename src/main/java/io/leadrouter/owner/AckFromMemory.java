@@ -52,7 +52,7 @@ final class AckFromMemory implements Acknowledgement {
 
   @Override
   public Future<Void> pick(long id, UserPicked picked, RotationState after) {
-    writeBehind.add(picked);
+    writeBehind.add(picked, after.ledger());
     return Future.succeededFuture();
   }
 

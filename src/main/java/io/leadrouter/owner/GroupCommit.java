@@ -2,6 +2,7 @@ package io.leadrouter.owner;
 
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.rotation.RotationState;
+import io.leadrouter.rotation.Ledger;
 import io.leadrouter.store.Assignment;
 import io.leadrouter.store.RotationStore;
 import io.vertx.core.Context;
@@ -73,8 +74,10 @@ final class GroupCommit implements Acknowledgement {
       long key = ScheduleKey.of(state.members());
       if (claim.seeded()) {
         int position = claim.scheduleKey() == key ? claim.position() : state.position();
-        state = state.withProgress(position, Math.max(claim.sequence(), state.sequence()));
-        writeBehind.restore(id, state.position(), state.sequence(), claim.pending());
+        // the replica's ledger goes with its sequence: the cap counts and owed turns of every acknowledged pick
+        Ledger ledger = claim.sequence() >= state.sequence() ? claim.ledger() : state.ledger();
+        state = state.withProgress(position, Math.max(claim.sequence(), state.sequence()), ledger);
+        writeBehind.restore(id, state.position(), state.sequence(), state.ledger(), claim.pending());
       } else {
         state = AckFromMemory.resume(id, stored);
       }
@@ -137,8 +140,8 @@ final class GroupCommit implements Acknowledgement {
     track.replicating = true;
     Future<Void> sent;
     try {
-      sent = replica.append(track.id, track.epoch, track.replicated, to, last.after().position(), track.scheduleKey,
-          rows);
+      sent = replica.append(track.id, track.epoch, track.replicated, to, last.after().position(),
+          last.after().ledger(), track.scheduleKey, rows);
     } catch (RuntimeException e) {
       // a replica must answer with a failed future; should one throw, the round still ends and answers
       sent = Future.failedFuture(new ReplicaException(ReplicaException.Kind.UNAVAILABLE,
@@ -150,7 +153,7 @@ final class GroupCommit implements Acknowledgement {
       if (ar.succeeded()) {
         track.replicated = to;
         for (int i = 0; i < picks.size(); i++) {
-          writeBehind.add(picks.get(i).picked(), rows.get(i));
+          writeBehind.add(picks.get(i).picked(), rows.get(i), picks.get(i).after().ledger());
           picks.get(i).acknowledged().complete();
         }
         if (!track.batch.isEmpty()) {
@@ -210,15 +213,16 @@ final class GroupCommit implements Acknowledgement {
       return Future.failedFuture(ActiveRotations.moved(id));
     }
     long key = ScheduleKey.of(next.members());
-    return touch(track, before.position(), track.scheduleKey)
+    return touch(track, before.position(), before.ledger(), track.scheduleKey)
         .compose(v -> store.saveRotation(next))
-        .compose(v -> touch(track, next.position(), key))
+        .compose(v -> touch(track, next.position(), next.ledger(), key))
         .onSuccess(v -> track.scheduleKey = key);
   }
 
   /** Records a new position (and schedule) with no pick, fenced like a pick. Only when no round is in flight. */
-  private Future<Void> touch(ReplicaTrack track, int position, long scheduleKey) {
-    return replica.append(track.id, track.epoch, track.replicated, track.replicated, position, scheduleKey, List.of());
+  private Future<Void> touch(ReplicaTrack track, int position, Ledger ledger, long scheduleKey) {
+    return replica.append(track.id, track.epoch, track.replicated, track.replicated, position, ledger, scheduleKey,
+        List.of());
   }
 
   @Override

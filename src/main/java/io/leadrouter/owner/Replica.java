@@ -1,5 +1,6 @@
 package io.leadrouter.owner;
 
+import io.leadrouter.rotation.Ledger;
 import io.leadrouter.store.Assignment;
 import io.vertx.core.Future;
 import java.util.List;
@@ -22,9 +23,11 @@ public interface Replica {
   /**
    * What a claim found. {@code seeded} false: the replica held no progress for the rotation (never picked
    * in this cluster, passivated, or lost with both of its copies), so the owner takes it from the store.
-   * {@code scheduleKey} identifies the members and weights {@code position} belongs to.
+   * {@code scheduleKey} identifies the members and weights {@code position} belongs to. {@code ledger}: the cap
+   * counts and owed turns after the last acknowledged pick (empty when unseeded).
    */
-  record Claim(long epoch, boolean seeded, int position, long sequence, long scheduleKey, List<Assignment> pending) {}
+  record Claim(long epoch, boolean seeded, int position, long sequence, long scheduleKey, Ledger ledger,
+      List<Assignment> pending) {}
 
   /**
    * Takes ownership of a rotation: raises its epoch (creating the entry, unseeded, if there is none) and
@@ -35,11 +38,11 @@ public interface Replica {
 
   /**
    * Records picks {@code fromSequence + 1 .. toSequence} (their log entries in {@code picks}, possibly none)
-   * and the position after them; an unseeded entry accepts any {@code fromSequence}. Completes once a backup
+   * and the position and ledger after them; an unseeded entry accepts any {@code fromSequence}. Completes once a backup
    * member holds them too.
    */
-  Future<Void> append(long rotationId, long epoch, long fromSequence, long toSequence, int position, long scheduleKey,
-      List<Assignment> picks);
+  Future<Void> append(long rotationId, long epoch, long fromSequence, long toSequence, int position, Ledger ledger,
+      long scheduleKey, List<Assignment> picks);
 
   /** Drops the log entries up to {@code sequence}: the store has them. Best effort. */
   Future<Void> trim(long rotationId, long epoch, long sequence);

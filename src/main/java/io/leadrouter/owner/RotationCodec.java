@@ -1,14 +1,18 @@
 package io.leadrouter.owner;
 
+import io.leadrouter.rotation.Caps;
+import io.leadrouter.rotation.Fallback;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
+import io.leadrouter.store.RotationJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,11 +59,12 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
       return new JsonObject().put("t", "get").put("account", g.accountId()).put("id", g.rotationId());
     } else if (o instanceof Rotation.Pick p) {
       return new JsonObject().put("t", "pick").put("account", p.accountId()).put("id", p.rotationId())
-          .put("request", p.requestId());
+          .put("request", p.requestId()).put("fallbackFrom", p.fallbackFrom());
     } else if (o instanceof Rotation.Update u) {
       return new JsonObject().put("t", "update").put("account", u.accountId()).put("id", u.rotationId())
           .put("name", u.name()).put("teamIdSet", u.teamIdSet()).put("teamId", u.teamId())
-          .put("members", u.members() == null ? null : members(u.members())).put("actor", u.actor());
+          .put("members", u.members() == null ? null : members(u.members())).put("actor", u.actor())
+          .put("settings", u.settings() == null ? null : settings(u.settings()));
     } else if (o instanceof Rotation.ChangeStatus c) {
       return new JsonObject().put("t", "status").put("account", c.accountId()).put("id", c.rotationId())
           .put("status", c.status().name()).put("actor", c.actor());
@@ -74,7 +79,8 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
           .put("sequence", p.sequence()).put("member", member(p.member())).put("position", p.position())
           .put("newPosition", p.newPosition()).put("next", member(p.nextMember()))
           .put("slots", p.totalSlots()).put("at", p.at().toString()).put("request", p.requestId())
-          .put("rotation", state(r.rotation()));
+          .put("skipped", RotationJson.skipped(p.skipped())).put("repayment", p.repayment())
+          .put("fallbackFrom", p.fallbackFrom()).put("rotation", state(r.rotation()));
     }
     throw new IllegalArgumentException("no wire form for " + o.getClass().getName());
   }
@@ -84,10 +90,10 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
     long id = j.getLong("id", 0L);
     return switch (j.getString("t")) {
       case "get" -> new Rotation.Get(account, id);
-      case "pick" -> new Rotation.Pick(account, id, j.getString("request"));
+      case "pick" -> new Rotation.Pick(account, id, j.getString("request"), j.getLong("fallbackFrom"));
       case "update" -> new Rotation.Update(account, id, j.getString("name"), j.getBoolean("teamIdSet"),
           j.getLong("teamId"), j.getJsonArray("members") == null ? null : members(j.getJsonArray("members")),
-          j.getString("actor"));
+          j.getString("actor"), j.getJsonObject("settings") == null ? null : settings(j.getJsonObject("settings")));
       case "status" -> new Rotation.ChangeStatus(account, id, Status.valueOf(j.getString("status")),
           j.getString("actor"));
       case "delete" -> new Rotation.Delete(account, id, j.getString("actor"));
@@ -95,7 +101,8 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
       case "picked" -> new PickReply(new Rotation.UserPicked(id, account, j.getLong("sequence"),
           member(j.getJsonObject("member")), j.getInteger("position"), j.getInteger("newPosition"),
           member(j.getJsonObject("next")), j.getInteger("slots"), Instant.parse(j.getString("at")),
-          j.getString("request")), state(j.getJsonObject("rotation")));
+          j.getString("request"), RotationJson.skipped(j.getJsonArray("skipped")), j.getBoolean("repayment", false),
+          j.getLong("fallbackFrom")), state(j.getJsonObject("rotation")));
       default -> throw new IllegalArgumentException("unknown message tag " + j.getString("t"));
     };
   }
@@ -105,23 +112,49 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
         .put("status", s.status().name()).put("teamId", s.teamId()).put("members", members(s.members()))
         .put("position", s.position()).put("sequence", s.sequence())
         .put("createdAt", s.createdAt().toString()).put("updatedAt", s.updatedAt().toString())
-        .put("createdBy", s.createdBy()).put("updatedBy", s.updatedBy());
+        .put("createdBy", s.createdBy()).put("updatedBy", s.updatedBy())
+        .put("settings", settings(new Rotation.Settings(s.timeZone(), s.catchUp(), s.fallback(), s.followsTeam())))
+        .put("ledger", RotationJson.ledger(s.ledger()));
+  }
+
+  private static JsonObject settings(Rotation.Settings s) {
+    Fallback f = s.fallback();
+    return new JsonObject().put("timeZone", s.timeZone().getId()).put("catchUp", s.catchUp())
+        .put("fallbackRotation", f == null ? null : f.rotationId()).put("fallbackUser", f == null ? null : f.userId())
+        .put("followsTeam", s.followsTeam());
+  }
+
+  private static Rotation.Settings settings(JsonObject j) {
+    Long rotation = j.getLong("fallbackRotation");
+    Long user = j.getLong("fallbackUser");
+    Fallback f = rotation != null ? Fallback.rotation(rotation) : user != null ? Fallback.user(user) : null;
+    return new Rotation.Settings(ZoneId.of(j.getString("timeZone")), j.getBoolean("catchUp"), f,
+        j.getBoolean("followsTeam"));
   }
 
   private static RotationState state(JsonObject j) {
+    Rotation.Settings set = settings(j.getJsonObject("settings"));
     return new RotationState(j.getLong("id"), j.getString("account"), j.getString("name"),
         Status.valueOf(j.getString("status")), j.getLong("teamId"), members(j.getJsonArray("members")),
         j.getInteger("position"), j.getLong("sequence"), Instant.parse(j.getString("createdAt")),
-        Instant.parse(j.getString("updatedAt")), j.getString("createdBy"), j.getString("updatedBy"));
+        Instant.parse(j.getString("updatedAt")), j.getString("createdBy"), j.getString("updatedBy"),
+        set.timeZone(), set.catchUp(), set.fallback(), set.followsTeam(), RotationJson.ledger(j.getString("ledger")));
   }
 
   private static JsonObject member(Member m) {
+    Caps c = m.caps();
     return new JsonObject().put("userId", m.userId()).put("email", m.email()).put("name", m.name())
-        .put("weight", m.weight());
+        .put("weight", m.weight()).put("paused", m.paused()).put("capHour", c.hour()).put("capDay", c.day())
+        .put("capWeek", c.week());
   }
 
   private static Member member(JsonObject j) {
-    return new Member(j.getLong("userId"), j.getString("email"), j.getString("name"), j.getInteger("weight"));
+    Integer hour = j.getInteger("capHour");
+    Integer day = j.getInteger("capDay");
+    Integer week = j.getInteger("capWeek");
+    Caps caps = hour == null && day == null && week == null ? Caps.NONE : new Caps(hour, day, week);
+    return new Member(j.getLong("userId"), j.getString("email"), j.getString("name"), j.getInteger("weight"),
+        j.getBoolean("paused", false), caps);
   }
 
   private static JsonArray members(List<Member> members) {

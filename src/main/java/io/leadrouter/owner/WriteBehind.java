@@ -1,6 +1,7 @@
 package io.leadrouter.owner;
 
 import io.leadrouter.ops.Metrics;
+import io.leadrouter.rotation.Ledger;
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.store.Assignment;
 import io.leadrouter.store.RotationStore;
@@ -80,14 +81,14 @@ final class WriteBehind {
     return progress.containsKey(rotationId) || flushing;
   }
 
-  /** Queues a pick; the caller checked {@link #hasRoom()} first. */
-  void add(UserPicked p) {
-    add(p, row(p));
+  /** Queues a pick, {@code ledger} the rotation's after it; the caller checked {@link #hasRoom()} first. */
+  void add(UserPicked p, Ledger ledger) {
+    add(p, row(p), ledger);
   }
 
   /** Queues a pick whose log row was built already. */
-  void add(UserPicked p, Assignment row) {
-    progress.put(p.rotationId(), new WriteBatch.Progress(p.rotationId(), p.newPosition(), p.sequence()));
+  void add(UserPicked p, Assignment row, Ledger ledger) {
+    progress.put(p.rotationId(), new WriteBatch.Progress(p.rotationId(), p.newPosition(), p.sequence(), ledger));
     assignments.add(row);
     if (assignments.size() >= batchSize && !flushing && !failing()) {
       flush();
@@ -97,18 +98,18 @@ final class WriteBehind {
   /** The assignment-log row of a pick. */
   Assignment row(UserPicked p) {
     return new Assignment(p.rotationId(), p.accountId(), p.sequence(), p.member().userId(),
-        p.member().email(), p.position(), p.at(), p.requestId(), node);
+        p.member().email(), p.position(), p.at(), p.requestId(), node, p.skipped(), p.repayment(), p.fallbackFrom());
   }
 
   /**
    * Queues picks another owner acknowledged but did not store (taken over from the replica), with the
    * rotation's progress after them. Rows the store already has are ignored by its idempotent flush.
    */
-  void restore(long rotationId, int position, long sequence, List<Assignment> rows) {
+  void restore(long rotationId, int position, long sequence, Ledger ledger, List<Assignment> rows) {
     assignments.addAll(rows);
     WriteBatch.Progress known = progress.get(rotationId);
     if (known == null || known.sequence() < sequence) {
-      progress.put(rotationId, new WriteBatch.Progress(rotationId, position, sequence));
+      progress.put(rotationId, new WriteBatch.Progress(rotationId, position, sequence, ledger));
     }
   }
 

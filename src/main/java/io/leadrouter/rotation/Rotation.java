@@ -54,7 +54,12 @@ public final class Rotation {
 
   public record Get(String accountId, long rotationId) implements Command {}
 
-  public record Pick(String accountId, long rotationId, String requestId) implements Command {}
+  /** {@code fallbackFrom}: the rotation whose fallback this pick is (null for a direct pick). */
+  public record Pick(String accountId, long rotationId, String requestId, Long fallbackFrom) implements Command {
+    public Pick(String accountId, long rotationId, String requestId) {
+      this(accountId, rotationId, requestId, null);
+    }
+  }
 
   /** Replaces the fields that are present: {@code name} and {@code members} when non-null, teamId when {@code teamIdSet}. */
   public record Update(String accountId, long rotationId, String name, boolean teamIdSet, Long teamId,
@@ -84,10 +89,18 @@ public final class Rotation {
    */
   public record UserPicked(long rotationId, String accountId, long sequence, Member member, int position,
       int newPosition, Member nextMember, int totalSlots, Instant at, String requestId, List<Skip> skipped,
-      boolean repayment) implements Event {
+      boolean repayment, Long fallbackFrom) implements Event {
 
     public UserPicked {
       skipped = skipped == null ? List.of() : skipped;
+    }
+
+    /** Not a fallback pick. */
+    public UserPicked(long rotationId, String accountId, long sequence, Member member, int position,
+        int newPosition, Member nextMember, int totalSlots, Instant at, String requestId, List<Skip> skipped,
+        boolean repayment) {
+      this(rotationId, accountId, sequence, member, position, newPosition, nextMember, totalSlots, at, requestId,
+          skipped, repayment, null);
     }
 
     /** Nobody skipped, not a repayment. */
@@ -229,7 +242,7 @@ public final class Rotation {
     List<Member> members = state.members();
     return Decision.accept(new UserPicked(state.id(), state.accountId(), state.sequence() + 1,
         members.get(c.member()), c.position(), c.newPosition(), members.get(schedule.memberAt(c.newPosition())),
-        schedule.length(), now, pick.requestId(), c.skipped(), c.repayment()));
+        schedule.length(), now, pick.requestId(), c.skipped(), c.repayment(), pick.fallbackFrom()));
   }
 
   private Decision decideUpdate(Update u, Instant now) {

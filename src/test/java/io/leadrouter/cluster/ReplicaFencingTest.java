@@ -9,9 +9,13 @@ import io.leadrouter.config.Config;
 import io.leadrouter.owner.Replica;
 import io.leadrouter.testing.TestApp;
 import io.leadrouter.owner.ReplicaException;
+import io.leadrouter.rotation.Ledger;
+import io.leadrouter.rotation.Rotation;
+import io.leadrouter.rotation.SkipReason;
 import io.leadrouter.store.Assignment;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +50,11 @@ class ReplicaFencingTest {
   }
 
   private static List<Assignment> picks(long rotation, long from, long to) {
+    // every other pick passed someone over and repaid a turn; every third came from another rotation's fallback
     return LongStream.rangeClosed(from, to).mapToObj(s -> new Assignment(rotation, "2311", s, 10 + s % 3,
-        "u" + s + "@example.com", (int) (s % 5), Instant.ofEpochSecond(1_700_000_000L, 123_456_789), "r" + s, "n1"))
+        "u" + s + "@example.com", (int) (s % 5), Instant.ofEpochSecond(1_700_000_000L, 123_456_789), "r" + s, "n1",
+        s % 2 == 0 ? List.of(new Rotation.Skip(20 + s, SkipReason.AWAY), new Rotation.Skip(30, SkipReason.CAP_DAY))
+            : List.of(), s % 2 == 0, s % 3 == 0 ? 500L + s : null))
         .toList();
   }
 
@@ -59,7 +66,9 @@ class ReplicaFencingTest {
   void aNewOwnerFencesTheOldOneAndTakesOverItsUnstoredPicks() throws Exception {
     Replica.Claim first = await(replica.claim(1L));
     assertThat(first.seeded()).isFalse();
-    await(replica.append(1L, first.epoch(), 40, 43, 3, 99L, picks(1L, 41, 43)));
+    Ledger ledger = new Ledger(Instant.parse("2026-03-02T09:00:00Z"), LocalDate.parse("2026-03-02"),
+        LocalDate.parse("2026-03-02"), Map.of(11L, new Ledger.Counts(2, 5, 9)), Map.of(12L, 3), true);
+    await(replica.append(1L, first.epoch(), 40, 43, 3, ledger, 99L, picks(1L, 41, 43)));
 
     Replica.Claim second = await(replica.claim(1L));
     assertThat(second.epoch()).isGreaterThan(first.epoch());
@@ -67,28 +76,29 @@ class ReplicaFencingTest {
     assertThat(second.sequence()).isEqualTo(43);
     assertThat(second.position()).isEqualTo(3);
     assertThat(second.scheduleKey()).isEqualTo(99L);
+    assertThat(second.ledger()).isEqualTo(ledger); // cap counts and owed turns survive the owner
     assertThat(second.pending()).isEqualTo(picks(1L, 41, 43));
     assertThat(await(replica.unstored(Set.of(0, 1, 2, 3, 4, 5, 6)))).contains(1L);
 
-    assertThatThrownBy(() -> await(replica.append(1L, first.epoch(), 43, 44, 4, 99L, picks(1L, 44, 44))))
+    assertThatThrownBy(() -> await(replica.append(1L, first.epoch(), 43, 44, 4, Ledger.EMPTY, 99L, picks(1L, 44, 44))))
         .isInstanceOfSatisfying(ReplicaException.class, e -> assertThat(e.kind()).isEqualTo(ReplicaException.Kind.FENCED));
-    await(replica.append(1L, second.epoch(), 43, 44, 4, 99L, picks(1L, 44, 44)));
+    await(replica.append(1L, second.epoch(), 43, 44, 4, Ledger.EMPTY, 99L, picks(1L, 44, 44)));
     assertThat(await(replica.claim(1L)).sequence()).isEqualTo(44);
   }
 
   @Test
   void anAppendMustContinueFromTheReplicatedSequence() throws Exception {
     Replica.Claim c = await(replica.claim(2L));
-    await(replica.append(2L, c.epoch(), 0, 2, 2, 7L, picks(2L, 1, 2)));
-    assertThatThrownBy(() -> await(replica.append(2L, c.epoch(), 1, 3, 3, 7L, picks(2L, 2, 3))))
+    await(replica.append(2L, c.epoch(), 0, 2, 2, Ledger.EMPTY, 7L, picks(2L, 1, 2)));
+    assertThatThrownBy(() -> await(replica.append(2L, c.epoch(), 1, 3, 3, Ledger.EMPTY, 7L, picks(2L, 2, 3))))
         .isInstanceOfSatisfying(ReplicaException.class, e -> assertThat(e.kind()).isEqualTo(ReplicaException.Kind.FENCED));
-    await(replica.append(2L, c.epoch(), 2, 3, 3, 7L, picks(2L, 3, 3)));
+    await(replica.append(2L, c.epoch(), 2, 3, 3, Ledger.EMPTY, 7L, picks(2L, 3, 3)));
   }
 
   @Test
   void storedPicksAreTrimmedAndAForgottenRotationStartsUnseeded() throws Exception {
     Replica.Claim c = await(replica.claim(3L));
-    await(replica.append(3L, c.epoch(), 0, 5, 0, 7L, picks(3L, 1, 5)));
+    await(replica.append(3L, c.epoch(), 0, 5, 0, Ledger.EMPTY, 7L, picks(3L, 1, 5)));
     await(replica.trim(3L, c.epoch(), 3));
     Replica.Claim again = await(replica.claim(3L));
     assertThat(again.pending()).extracting(Assignment::sequence).containsExactly(4L, 5L);

@@ -1,5 +1,6 @@
 package io.leadrouter.owner;
 
+import io.leadrouter.rotation.Ledger;
 import io.leadrouter.store.Assignment;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +22,7 @@ final class FakeReplica implements Replica {
     int position;
     long sequence;
     long scheduleKey;
+    Ledger ledger = Ledger.EMPTY;
     final List<Assignment> pending = new ArrayList<>();
   }
 
@@ -49,23 +51,24 @@ final class FakeReplica implements Replica {
   public Future<Claim> claim(long rotationId) {
     Entry e = entries.computeIfAbsent(rotationId, id -> new Entry());
     e.epoch++;
-    return Future.succeededFuture(new Claim(e.epoch, e.seeded, e.position, e.sequence, e.scheduleKey,
+    return Future.succeededFuture(new Claim(e.epoch, e.seeded, e.position, e.sequence, e.scheduleKey, e.ledger,
         List.copyOf(e.pending)));
   }
 
   @Override
   public Future<Void> append(long rotationId, long epoch, long fromSequence, long toSequence, int position,
-      long scheduleKey, List<Assignment> picks) {
+      Ledger ledger, long scheduleKey, List<Assignment> picks) {
     if (!gated) {
-      return write(rotationId, epoch, fromSequence, toSequence, position, scheduleKey, picks);
+      return write(rotationId, epoch, fromSequence, toSequence, position, ledger, scheduleKey, picks);
     }
     Promise<Void> later = Promise.promise();
-    held.add(() -> write(rotationId, epoch, fromSequence, toSequence, position, scheduleKey, picks).onComplete(later));
+    held.add(() -> write(rotationId, epoch, fromSequence, toSequence, position, ledger, scheduleKey, picks)
+        .onComplete(later));
     return later.future();
   }
 
   private Future<Void> write(long rotationId, long epoch, long fromSequence, long toSequence, int position,
-      long scheduleKey, List<Assignment> picks) {
+      Ledger ledger, long scheduleKey, List<Assignment> picks) {
     appends++;
     if (failAppends != null) {
       return Future.failedFuture(failAppends);
@@ -82,6 +85,7 @@ final class FakeReplica implements Replica {
     e.sequence = toSequence;
     e.position = position;
     e.scheduleKey = scheduleKey;
+    e.ledger = ledger;
     e.pending.addAll(picks);
     return Future.succeededFuture();
   }

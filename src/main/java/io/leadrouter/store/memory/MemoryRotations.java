@@ -31,7 +31,8 @@ final class MemoryRotations implements RotationStore {
   public Future<RotationState> createRotation(NewRotation r) {
     Instant now = db.clock.instant();
     RotationState state = new RotationState(db.ids.incrementAndGet(), r.accountId(), r.name(), r.status(),
-        r.teamId(), r.members(), 0, 0, now, now, r.actor(), r.actor());
+        r.teamId(), r.members(), 0, 0, now, now, r.actor(), r.actor(), r.timeZone(), r.catchUp(), r.fallback(),
+        r.followsTeam(), null);
     db.rotations.put(state.id(), new StoredRotation(state, 0));
     return Future.succeededFuture(state);
   }
@@ -84,7 +85,7 @@ final class MemoryRotations implements RotationStore {
       db.progressWrites.incrementAndGet();
       // never move backwards: a retried, older batch must not undo a newer one
       db.rotations.computeIfPresent(p.rotationId(), (id, old) -> old.state().sequence() >= p.sequence() ? old
-          : new StoredRotation(old.state().withProgress(p.position(), p.sequence()), old.sequenceCeiling()));
+          : new StoredRotation(old.state().withProgress(p.position(), p.sequence(), p.ledger()), old.sequenceCeiling()));
     }
     for (Assignment a : batch.assignments()) {
       db.log.computeIfAbsent(a.rotationId(), id -> new ConcurrentSkipListMap<>()).putIfAbsent(a.sequence(), a);

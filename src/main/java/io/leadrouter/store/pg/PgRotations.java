@@ -4,12 +4,14 @@ import static io.leadrouter.store.pg.PgClient.column;
 import static io.leadrouter.store.pg.PgClient.notFound;
 import static io.leadrouter.store.pg.PgClient.time;
 
+import io.leadrouter.rotation.Ledger;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Assignment;
 import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.RotationFilter;
+import io.leadrouter.store.RotationJson;
 import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.StoredRotation;
 import io.leadrouter.store.WriteBatch;
@@ -50,12 +52,15 @@ final class PgRotations implements RotationStore {
   public Future<RotationState> createRotation(NewRotation r) {
     Instant now = pg.now();
     return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.INSERT_ROTATION,
-            Tuple.of(r.accountId(), r.name(), r.status().wire(), r.teamId(), time(now), r.actor()))
+            Tuple.from(new Object[] {r.accountId(), r.name(), r.status().wire(), r.teamId(), time(now), r.actor(),
+                r.timeZone().getId(), r.catchUp(), r.fallback() == null ? null : r.fallback().rotationId(),
+                r.fallback() == null ? null : r.fallback().userId(), r.followsTeam()}))
         .compose(rows -> {
           long id = rows.iterator().next().getLong(0);
           return insertMembers(conn, id, r.members())
               .map(v -> new RotationState(id, r.accountId(), r.name(), r.status(), r.teamId(), r.members(), 0, 0,
-                  now, now, r.actor(), r.actor()));
+                  now, now, r.actor(), r.actor(), r.timeZone(), r.catchUp(), r.fallback(), r.followsTeam(),
+                  Ledger.EMPTY));
         })));
   }
 
@@ -63,9 +68,12 @@ final class PgRotations implements RotationStore {
     if (members.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pg.run(conn, Sql.INSERT_ROTATION_MEMBERS, Tuple.of(rotationId, column(members, Member::userId, Long[]::new),
-        column(members, Member::email, String[]::new), column(members, Member::name, String[]::new),
-        column(members, Member::weight, Integer[]::new))).mapEmpty();
+    return pg.run(conn, Sql.INSERT_ROTATION_MEMBERS, Tuple.from(new Object[] {rotationId,
+        column(members, Member::userId, Long[]::new), column(members, Member::email, String[]::new),
+        column(members, Member::name, String[]::new), column(members, Member::weight, Integer[]::new),
+        column(members, Member::paused, Boolean[]::new), column(members, m -> m.caps().hour(), Integer[]::new),
+        column(members, m -> m.caps().day(), Integer[]::new), column(members, m -> m.caps().week(), Integer[]::new)}))
+        .mapEmpty();
   }
 
   @Override
@@ -77,8 +85,11 @@ final class PgRotations implements RotationStore {
   @Override
   public Future<Void> saveRotation(RotationState s) {
     return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.UPDATE_ROTATION,
-            Tuple.of(s.id(), s.name(), s.status().wire(), s.teamId(), s.position(), s.sequence(),
-                time(s.createdAt()), time(s.updatedAt()), s.createdBy(), s.updatedBy()))
+            Tuple.from(new Object[] {s.id(), s.name(), s.status().wire(), s.teamId(), s.position(), s.sequence(),
+                time(s.createdAt()), time(s.updatedAt()), s.createdBy(), s.updatedBy(), s.timeZone().getId(),
+                s.catchUp(), s.fallback() == null ? null : s.fallback().rotationId(),
+                s.fallback() == null ? null : s.fallback().userId(), s.followsTeam(),
+                RotationJson.ledger(s.ledger())}))
         .compose(rows -> rows.rowCount() == 0 ? notFound("rotation " + s.id())
             : pg.run(conn, Sql.DELETE_ROTATION_MEMBERS, Tuple.of(s.id())))
         .compose(rows -> insertMembers(conn, s.id(), s.members()))));
@@ -152,7 +163,8 @@ final class PgRotations implements RotationStore {
   private static Tuple progressArgs(Collection<WriteBatch.Progress> progress) {
     return Tuple.of(column(progress, WriteBatch.Progress::rotationId, Long[]::new),
         column(progress, WriteBatch.Progress::position, Integer[]::new),
-        column(progress, WriteBatch.Progress::sequence, Long[]::new));
+        column(progress, WriteBatch.Progress::sequence, Long[]::new),
+        column(progress, p -> RotationJson.ledger(p.ledger()), String[]::new));
   }
 
   private static Tuple assignmentArgs(List<Assignment> rows) {
@@ -161,6 +173,8 @@ final class PgRotations implements RotationStore {
         column(rows, Assignment::userId, Long[]::new), column(rows, Assignment::email, String[]::new),
         column(rows, Assignment::position, Integer[]::new),
         column(rows, a -> time(a.pickedAt()), OffsetDateTime[]::new),
-        column(rows, Assignment::requestId, String[]::new), column(rows, Assignment::node, String[]::new)});
+        column(rows, Assignment::requestId, String[]::new), column(rows, Assignment::node, String[]::new),
+        column(rows, a -> RotationJson.skippedText(a.skipped()), String[]::new),
+        column(rows, Assignment::repayment, Boolean[]::new), column(rows, Assignment::fallbackFrom, Long[]::new)});
   }
 }

@@ -2,14 +2,18 @@ package io.leadrouter.store.pg;
 
 import static io.leadrouter.store.pg.PgClient.instant;
 
+import io.leadrouter.rotation.Caps;
+import io.leadrouter.rotation.Fallback;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
 import io.leadrouter.store.Assignment;
+import io.leadrouter.store.RotationJson;
 import io.leadrouter.store.StoredRotation;
 import io.leadrouter.store.Team;
 import io.leadrouter.store.User;
 import io.vertx.sqlclient.Row;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +34,14 @@ final class PgRows {
       String[] emails = row.getArrayOfStrings("emails");
       String[] names = row.getArrayOfStrings("names");
       Integer[] weights = row.getArrayOfIntegers("weights");
+      Boolean[] paused = row.getArrayOfBooleans("pauseds");
+      Integer[] hour = row.getArrayOfIntegers("cap_hours");
+      Integer[] day = row.getArrayOfIntegers("cap_days");
+      Integer[] week = row.getArrayOfIntegers("cap_weeks");
       for (int i = 0; i < userIds.length; i++) {
-        members.add(new Member(userIds[i], emails[i], names[i], weights[i]));
+        Caps caps = hour[i] == null && day[i] == null && week[i] == null ? Caps.NONE
+            : new Caps(hour[i], day[i], week[i]);
+        members.add(new Member(userIds[i], emails[i], names[i], weights[i], Boolean.TRUE.equals(paused[i]), caps));
       }
     }
     String status = row.getString("status");
@@ -39,7 +49,16 @@ final class PgRows {
         Status.parse(status).orElseThrow(() -> new IllegalStateException("unknown rotation status " + status)),
         row.getLong("team_id"), members, row.getInteger("position"), row.getLong("sequence"),
         instant(row, "created_at"), instant(row, "updated_at"), row.getString("created_by"),
-        row.getString("updated_by"));
+        row.getString("updated_by"), ZoneId.of(row.getString("time_zone")), row.getBoolean("catch_up"),
+        fallback(row.getLong("fallback_rotation_id"), row.getLong("fallback_user_id")),
+        row.getBoolean("follows_team"), RotationJson.ledger(row.getString("ledger")));
+  }
+
+  private static Fallback fallback(Long rotationId, Long userId) {
+    if (rotationId != null) {
+      return Fallback.rotation(rotationId);
+    }
+    return userId == null ? null : Fallback.user(userId);
   }
 
   static User user(Row row) {
@@ -67,6 +86,7 @@ final class PgRows {
   static Assignment assignment(Row row) {
     return new Assignment(row.getLong("rotation_id"), row.getString("account_id"), row.getLong("sequence"),
         row.getLong("user_id"), row.getString("email"), row.getInteger("position"), instant(row, "picked_at"),
-        row.getString("request_id"), row.getString("node"));
+        row.getString("request_id"), row.getString("node"), RotationJson.skippedText(row.getString("skipped")),
+        row.getBoolean("repayment"), row.getLong("fallback_from"));
   }
 }

@@ -14,27 +14,35 @@ final class Sql {
 
   private static final String ROTATION_COLUMNS = "r.id, r.account_id, r.name, r.status, r.team_id, r.position,"
       + " r.sequence, r.sequence_ceiling, r.created_at, r.updated_at, r.created_by, r.updated_by,"
-      + " m.user_ids, m.emails, m.names, m.weights";
+      + " r.time_zone, r.catch_up, r.fallback_rotation_id, r.fallback_user_id, r.follows_team, r.ledger::text AS ledger,"
+      + " m.user_ids, m.emails, m.names, m.weights, m.pauseds, m.cap_hours, m.cap_days, m.cap_weeks";
 
   // an aggregate without GROUP BY yields one row, so the lateral join keeps rotations without members
   private static final String ROTATION_MEMBERS = " LEFT JOIN LATERAL (SELECT array_agg(user_id ORDER BY ord) AS user_ids,"
       + " array_agg(email ORDER BY ord) AS emails, array_agg(name ORDER BY ord) AS names,"
-      + " array_agg(weight ORDER BY ord) AS weights FROM rotation_member WHERE rotation_id = r.id) m ON true";
+      + " array_agg(weight ORDER BY ord) AS weights, array_agg(paused ORDER BY ord) AS pauseds,"
+      + " array_agg(cap_hour ORDER BY ord) AS cap_hours, array_agg(cap_day ORDER BY ord) AS cap_days,"
+      + " array_agg(cap_week ORDER BY ord) AS cap_weeks FROM rotation_member WHERE rotation_id = r.id) m ON true";
 
   static final String LOAD_ROTATION = "SELECT " + ROTATION_COLUMNS + " FROM rotation r" + ROTATION_MEMBERS
       + " WHERE r.id = $1";
 
   static final String INSERT_ROTATION = "INSERT INTO rotation (account_id, name, status, team_id, created_at,"
-      + " updated_at, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $5, $6, $6) RETURNING id";
+      + " updated_at, created_by, updated_by, time_zone, catch_up, fallback_rotation_id, fallback_user_id,"
+      + " follows_team) VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8, $9, $10, $11) RETURNING id";
 
   static final String INSERT_ROTATION_MEMBERS = "INSERT INTO rotation_member (rotation_id, ord, user_id, email, name,"
-      + " weight) SELECT $1, m.ord - 1, m.user_id, m.email, m.name, m.weight"
-      + " FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS m(user_id, email, name, weight, ord)";
+      + " weight, paused, cap_hour, cap_day, cap_week)"
+      + " SELECT $1, m.ord - 1, m.user_id, m.email, m.name, m.weight, m.paused, m.cap_hour, m.cap_day, m.cap_week"
+      + " FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::int[], $9::int[])"
+      + " WITH ORDINALITY AS m(user_id, email, name, weight, paused, cap_hour, cap_day, cap_week, ord)";
 
   static final String DELETE_ROTATION_MEMBERS = "DELETE FROM rotation_member WHERE rotation_id = $1";
 
   static final String UPDATE_ROTATION = "UPDATE rotation SET name = $2, status = $3, team_id = $4, position = $5,"
-      + " sequence = $6, created_at = $7, updated_at = $8, created_by = $9, updated_by = $10 WHERE id = $1";
+      + " sequence = $6, created_at = $7, updated_at = $8, created_by = $9, updated_by = $10, time_zone = $11,"
+      + " catch_up = $12, fallback_rotation_id = $13, fallback_user_id = $14, follows_team = $15,"
+      + " ledger = $16::text::jsonb WHERE id = $1";
 
   static final String DELETE_ROTATION = "DELETE FROM rotation WHERE id = $1";
 
@@ -81,20 +89,25 @@ final class Sql {
   // ---- write-behind -----------------------------------------------------------------------------------
 
   /** One statement for the whole batch; the sequence guard keeps an older, retried batch from moving back. */
-  static final String FLUSH_PROGRESS = "UPDATE rotation r SET position = v.position, sequence = v.sequence"
-      + " FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS v(id, position, sequence)"
+  static final String FLUSH_PROGRESS = "UPDATE rotation r SET position = v.position, sequence = v.sequence,"
+      + " ledger = v.ledger::jsonb FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[])"
+      + " AS v(id, position, sequence, ledger)"
       + " WHERE r.id = v.id AND r.sequence < v.sequence";
 
   /** One multi-row insert; the primary key makes a retried batch a no-op. */
   static final String FLUSH_ASSIGNMENTS = "INSERT INTO assignment (rotation_id, account_id, sequence, user_id, email,"
-      + " position, picked_at, request_id, node) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[],"
-      + " $4::bigint[], $5::text[], $6::int[], $7::timestamptz[], $8::text[], $9::text[])"
+      + " position, picked_at, request_id, node, skipped, repayment, fallback_from) SELECT a.rotation_id, a.account_id,"
+      + " a.sequence, a.user_id, a.email, a.position, a.picked_at, a.request_id, a.node, a.skipped::jsonb,"
+      + " a.repayment, a.fallback_from FROM unnest($1::bigint[], $2::text[], $3::bigint[],"
+      + " $4::bigint[], $5::text[], $6::int[], $7::timestamptz[], $8::text[], $9::text[], $10::text[],"
+      + " $11::boolean[], $12::bigint[]) AS a(rotation_id, account_id, sequence, user_id, email, position, picked_at,"
+      + " request_id, node, skipped, repayment, fallback_from)"
       + " ON CONFLICT (rotation_id, sequence) DO NOTHING";
 
   // ---- assignment history -----------------------------------------------------------------------------
 
   private static final String ASSIGNMENT_COLUMNS = "rotation_id, account_id, sequence, user_id, email, position,"
-      + " picked_at, request_id, node";
+      + " picked_at, request_id, node, skipped::text AS skipped, repayment, fallback_from";
 
   // from inclusive, to exclusive; a null bound is open. COALESCE of a parameter stays an index condition.
   private static final String ASSIGNMENT_RANGE = "rotation_id = $1 AND picked_at >= COALESCE($2, '-infinity'::timestamptz)"
