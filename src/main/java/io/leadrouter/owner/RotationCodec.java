@@ -12,7 +12,6 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -119,7 +118,7 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
 
   private static JsonObject settings(Rotation.Settings s) {
     Fallback f = s.fallback();
-    return new JsonObject().put("timeZone", s.timeZone().getId()).put("catchUp", s.catchUp())
+    return new JsonObject().put("timeZone", RotationJson.zoneName(s.timeZone())).put("catchUp", s.catchUp())
         .put("fallbackRotation", f == null ? null : f.rotationId()).put("fallbackUser", f == null ? null : f.userId())
         .put("followsTeam", s.followsTeam());
   }
@@ -128,7 +127,7 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
     Long rotation = j.getLong("fallbackRotation");
     Long user = j.getLong("fallbackUser");
     Fallback f = rotation != null ? Fallback.rotation(rotation) : user != null ? Fallback.user(user) : null;
-    return new Rotation.Settings(ZoneId.of(j.getString("timeZone")), j.getBoolean("catchUp"), f,
+    return new Rotation.Settings(RotationJson.zone(j.getString("timeZone")), j.getBoolean("catchUp"), f,
         j.getBoolean("followsTeam"));
   }
 

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,17 @@ import java.util.Map;
 public final class RotationJson {
 
   private RotationJson() {}
+
+  /** A stored or sent time-zone name as a zone; {@code UTC} (and its aliases) is {@link ZoneOffset#UTC}. */
+  public static ZoneId zone(String name) {
+    ZoneId z = ZoneId.of(name);
+    return z.normalized().equals(ZoneOffset.UTC) ? ZoneOffset.UTC : z;
+  }
+
+  /** The name stored and shown for a zone: {@code UTC} for UTC, else its IANA id. */
+  public static String zoneName(ZoneId zone) {
+    return zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
+  }
 
   /** Null for the empty ledger (what a new rotation stores). */
   public static String ledger(Ledger l) {

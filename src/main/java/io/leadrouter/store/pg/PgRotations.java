@@ -53,7 +53,7 @@ final class PgRotations implements RotationStore {
     Instant now = pg.now();
     return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.INSERT_ROTATION,
             Tuple.from(new Object[] {r.accountId(), r.name(), r.status().wire(), r.teamId(), time(now), r.actor(),
-                r.timeZone().getId(), r.catchUp(), r.fallback() == null ? null : r.fallback().rotationId(),
+                RotationJson.zoneName(r.timeZone()), r.catchUp(), r.fallback() == null ? null : r.fallback().rotationId(),
                 r.fallback() == null ? null : r.fallback().userId(), r.followsTeam()}))
         .compose(rows -> {
           long id = rows.iterator().next().getLong(0);
@@ -86,7 +86,7 @@ final class PgRotations implements RotationStore {
   public Future<Void> saveRotation(RotationState s) {
     return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.UPDATE_ROTATION,
             Tuple.from(new Object[] {s.id(), s.name(), s.status().wire(), s.teamId(), s.position(), s.sequence(),
-                time(s.createdAt()), time(s.updatedAt()), s.createdBy(), s.updatedBy(), s.timeZone().getId(),
+                time(s.createdAt()), time(s.updatedAt()), s.createdBy(), s.updatedBy(), RotationJson.zoneName(s.timeZone()),
                 s.catchUp(), s.fallback() == null ? null : s.fallback().rotationId(),
                 s.fallback() == null ? null : s.fallback().userId(), s.followsTeam(),
                 RotationJson.ledger(s.ledger())}))

@@ -13,7 +13,6 @@ import io.leadrouter.store.StoredRotation;
 import io.leadrouter.store.Team;
 import io.leadrouter.store.User;
 import io.vertx.sqlclient.Row;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +48,7 @@ final class PgRows {
         Status.parse(status).orElseThrow(() -> new IllegalStateException("unknown rotation status " + status)),
         row.getLong("team_id"), members, row.getInteger("position"), row.getLong("sequence"),
         instant(row, "created_at"), instant(row, "updated_at"), row.getString("created_by"),
-        row.getString("updated_by"), ZoneId.of(row.getString("time_zone")), row.getBoolean("catch_up"),
+        row.getString("updated_by"), RotationJson.zone(row.getString("time_zone")), row.getBoolean("catch_up"),
         fallback(row.getLong("fallback_rotation_id"), row.getLong("fallback_user_id")),
         row.getBoolean("follows_team"), RotationJson.ledger(row.getString("ledger")));
   }

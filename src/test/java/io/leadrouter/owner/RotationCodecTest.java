@@ -1,0 +1,65 @@
+package io.leadrouter.owner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadrouter.rotation.Caps;
+import io.leadrouter.rotation.Fallback;
+import io.leadrouter.rotation.Ledger;
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.Rotation;
+import io.leadrouter.rotation.RotationState;
+import io.leadrouter.rotation.SkipReason;
+import io.leadrouter.rotation.Status;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Over the wire (another cluster member) every field of commands and replies arrives as sent. */
+class RotationCodecTest {
+
+  private static final Instant T = Instant.parse("2026-03-02T09:15:00.123456Z");
+  private static final Member ALICE = new Member(10, "alice@x.io", "alice", 2, false, new Caps(3, null, 20));
+  private static final Member BOB = new Member(20, "bob@x.io", null, 1, true, Caps.NONE);
+  private static final Ledger LEDGER = new Ledger(Instant.parse("2026-03-02T09:00:00Z"), LocalDate.parse("2026-03-02"),
+      LocalDate.parse("2026-03-02"), Map.of(10L, new Ledger.Counts(2, 4, 11)), Map.of(20L, 3), true);
+  private static final RotationState STATE = new RotationState(7, "2311", "West", Status.ACTIVE, 5L,
+      List.of(ALICE, BOB), 1, 42, T, T, "admin", "editor", ZoneId.of("Europe/Berlin"), true, Fallback.user(10), true,
+      LEDGER);
+
+  private static Object wire(Object o) {
+    RotationCodec codec = new RotationCodec();
+    Buffer b = Buffer.buffer();
+    codec.encodeToWire(b, o);
+    return codec.decodeFromWire(0, b);
+  }
+
+  @Test
+  void stateKeepsSettingsMemberSettingsAndLedger() {
+    assertThat(wire(STATE)).isEqualTo(STATE);
+    RotationState plain = new RotationState(8, "2311", null, Status.QUEUED, null, List.of(new Member(1, "a@x.io",
+        null, 1)), 0, 0, T, T, null, null);
+    assertThat(wire(plain)).isEqualTo(plain);
+  }
+
+  @Test
+  void pickReplyKeepsSkippedRepaymentAndFallbackFrom() {
+    Rotation.UserPicked picked = new Rotation.UserPicked(7, "2311", 43, ALICE, 0, 1, BOB, 3, T, "req",
+        List.of(new Rotation.Skip(20, SkipReason.PAUSED), new Rotation.Skip(30, SkipReason.CAP_WEEK)), true, 99L);
+    assertThat(wire(new PickReply(picked, STATE))).isEqualTo(new PickReply(picked, STATE));
+  }
+
+  @Test
+  void commandsKeepSettingsAndFallbackFrom() {
+    Rotation.Update update = new Rotation.Update("2311", 7, null, false, null, List.of(ALICE), "me",
+        new Rotation.Settings(ZoneId.of("America/New_York"), false, Fallback.rotation(9), false));
+    assertThat(wire(update)).isEqualTo(update);
+    Rotation.Update keep = new Rotation.Update("2311", 7, "n", true, null, null, "me");
+    assertThat(wire(keep)).isEqualTo(keep);
+    Rotation.Pick pick = new Rotation.Pick("2311", 7, "req", 3L);
+    assertThat(wire(pick)).isEqualTo(pick);
+  }
+}
