@@ -1,5 +1,7 @@
 package io.leadrouter.error;
 
+import io.vertx.core.json.JsonObject;
+
 /**
  * The one failure type: an {@link ErrorKind} and a message naming what was wrong. The failures of the layers
  * below the edges ({@code StoreException}, the owner's {@code ServiceException} and {@code ReplicaException})
@@ -9,10 +11,22 @@ package io.leadrouter.error;
 public class ApiException extends RuntimeException {
 
   private final ErrorKind kind;
+  private final String code;
+  private final JsonObject details;
 
   public ApiException(ErrorKind kind, String message) {
+    this(kind, null, message, null);
+  }
+
+  /**
+   * A failure with a finer code than its kind's (e.g. {@code no_eligible_member}, a 409) and {@code details}:
+   * fields added to the error object beside code and message (null: none).
+   */
+  public ApiException(ErrorKind kind, String code, String message, JsonObject details) {
     super(message, null, false, false);
     this.kind = kind;
+    this.code = code;
+    this.details = details;
   }
 
   /** For a status of the {@link ErrorKind} table (any other is {@link ErrorKind#INTERNAL}). */
@@ -23,6 +37,8 @@ public class ApiException extends RuntimeException {
   protected ApiException(ErrorKind kind, String message, Throwable cause, boolean stackTrace) {
     super(message, cause, false, stackTrace);
     this.kind = kind;
+    this.code = null;
+    this.details = null;
   }
 
   /** Named {@code error}, not {@code kind}: subclasses keep their own, finer {@code kind()}. */
@@ -35,7 +51,12 @@ public class ApiException extends RuntimeException {
   }
 
   public final String code() {
-    return kind.code();
+    return code == null ? kind.code() : code;
+  }
+
+  /** Extra fields of the error object, or null. */
+  public final JsonObject details() {
+    return details;
   }
 
   public static ApiException invalid(String message) {

@@ -45,7 +45,7 @@ final class Commands {
       if (lifecycle.rotation.deleted() || !lifecycle.rotation.state().accountId().equals(command.accountId())) {
         Messages.fail(message, Lifecycle.notFound(id));
       } else {
-        message.reply(lifecycle.rotation.state(), Messages.OPTIONS);
+        message.reply(Current.state(deps.settings().people(), lifecycle.rotation.state()), Messages.OPTIONS);
       }
       return;
     }
@@ -55,11 +55,23 @@ final class Commands {
       deps.ack().whenSettled(id).onComplete(ar -> replicaSettled(waiting, ar));
       return;
     }
-    Rotation.Decision decision = lifecycle.rotation.decide(command, deps.clock().instant());
+    People people = deps.settings().people();
+    Rotation.Decision decision = lifecycle.rotation.decide(command, deps.clock().instant(), people.view());
     if (!decision.accepted()) {
-      Messages.fail(message, decision.rejection());
+      Rotation.Rejection r = decision.rejection();
+      if (r.reason() == Rotation.Reason.NO_ELIGIBLE_MEMBER && command instanceof Rotation.Pick p) {
+        RotationState s = lifecycle.rotation.state();
+        UserPicked toUser = NoEligible.toUser(s, p, r, people, deps.clock().instant(), s.members());
+        if (toUser != null) {
+          pick(message, toUser);
+        } else {
+          Messages.fail(message, NoEligible.refusal(s, r));
+        }
+      } else {
+        Messages.fail(message, r);
+      }
     } else if (decision.event() instanceof UserPicked picked) {
-      pick(message, picked);
+      pick(message, Current.picked(people, picked)); // reply and log row carry the current email and name
     } else {
       persist(message, decision.event());
     }
@@ -97,7 +109,7 @@ final class Commands {
     deps.ack().pick(id, picked, after).onComplete(ar -> {
       if (ar.succeeded()) {
         counter.increment();
-        message.reply(new PickReply(picked, after), Messages.OPTIONS);
+        message.reply(new PickReply(picked, Current.state(deps.settings().people(), after)), Messages.OPTIONS);
       } else {
         Messages.fail(message, ar.cause());
         if (!(lifecycle.state() instanceof Gone)) {
@@ -140,8 +152,21 @@ final class Commands {
       if (ar.succeeded()) {
         RotationState before = lifecycle.rotation.state();
         lifecycle.rotation.apply(event);
-        message.reply(event instanceof Rotation.RotationDeleted ? before : lifecycle.rotation.state(), Messages.OPTIONS);
-        if (lifecycle.state() == persisting) {
+        RotationState after = lifecycle.rotation.state();
+        People people = deps.settings().people();
+        message.reply(Current.state(people, event instanceof Rotation.RotationDeleted ? before : after),
+            Messages.OPTIONS);
+        if (lifecycle.state() == persisting && !lifecycle.rotation.deleted() && !Current.sameUsers(before, after)) {
+          // new users: the directory answers for them before the next pick is decided
+          people.load(after.accountId(), Current.users(after)).onComplete(loaded -> {
+            if (loaded.failed()) {
+              LOG.warn("rotation {}: directory load after an edit failed: {}", id, loaded.cause().getMessage());
+            }
+            if (lifecycle.state() == persisting) {
+              lifecycle.becomeReady();
+            }
+          });
+        } else if (lifecycle.state() == persisting) {
           lifecycle.becomeReady();
         }
       } else {

@@ -144,12 +144,23 @@ final class Lifecycle {
       } else if (ar.result() == null) {
         drop(notFound(id));
       } else {
+        // the directory answers for its users before the first pick is decided
         RotationState loaded = ar.result().state();
-        rotation = new Rotation(loaded);
-        block = new SequenceBlock(id, loaded.sequence(), deps.store(), deps.settings().sequenceBlock(), deps.clock());
-        picks = deps.metrics().picks(loaded.accountId());
-        deps.ack().attach(id, ar.result());
-        becomeReady();
+        deps.settings().people().load(loaded.accountId(), Current.users(loaded)).onComplete(people -> {
+          if (state != activating) {
+            return;
+          }
+          if (people.failed()) {
+            drop(people.cause()); // the next command activates it afresh
+            return;
+          }
+          rotation = new Rotation(loaded);
+          block = new SequenceBlock(id, loaded.sequence(), deps.store(), deps.settings().sequenceBlock(),
+              deps.clock());
+          picks = deps.metrics().picks(loaded.accountId());
+          deps.ack().attach(id, ar.result());
+          becomeReady();
+        });
       }
     });
   }

@@ -37,6 +37,10 @@ public final class Messages {
       message.fail(MOVED, e.getMessage());
       return;
     }
+    if (t instanceof ApiException e && e.details() != null) {
+      message.fail(e.status(), NoEligible.envelope(e)); // code and details travel in the message
+      return;
+    }
     Failure f = Failure.of(t);
     if (f.unexpected()) {
       LOG.error("owner: unexpected failure", t);

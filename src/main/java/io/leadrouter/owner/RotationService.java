@@ -10,6 +10,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,8 +80,36 @@ public final class RotationService {
     return send(new Rotation.Get(accountId, rotationId));
   }
 
+  /**
+   * A pick; when nobody in the rotation is eligible and it names a fallback rotation, that rotation's pick
+   * (with {@code fallbackFrom} this rotation), following at most {@link NoEligible#MAX_CHAIN} fallbacks and
+   * never one rotation twice.
+   */
   public Future<PickReply> pick(String accountId, long rotationId, String requestId) {
-    return send(new Rotation.Pick(accountId, rotationId, requestId));
+    return pick(accountId, rotationId, requestId, null, new LinkedHashSet<>(List.of(rotationId)));
+  }
+
+  private Future<PickReply> pick(String accountId, long rotationId, String requestId, Long origin, Set<Long> seen) {
+    Future<PickReply> sent = send(new Rotation.Pick(accountId, rotationId, requestId, origin));
+    return sent.recover(t -> {
+      if (!(t instanceof ServiceException e) || e.details() == null || !e.details().containsKey(NoEligible.NEXT)) {
+        return Future.failedFuture(t);
+      }
+      long next = e.details().getLong(NoEligible.NEXT);
+      JsonObject shown = e.details().copy();
+      shown.remove(NoEligible.NEXT);
+      if (seen.contains(next) || seen.size() > NoEligible.MAX_CHAIN) {
+        return Future.failedFuture(new ServiceException(e.status(), e.code(), e.getMessage()
+            + "; its fallback chain ends at rotation " + next + " (" + (seen.contains(next) ? "a cycle" : "too long")
+            + ")", shown));
+      }
+      seen.add(next);
+      return pick(accountId, next, requestId, origin == null ? rotationId : origin, seen).recover(f ->
+          Future.failedFuture(f instanceof ServiceException fe && fe.code().equals(e.code())
+              ? new ServiceException(e.status(), e.code(), e.getMessage() + "; fallback rotation " + next + ": "
+                  + fe.getMessage(), shown)
+              : f));
+    });
   }
 
   public Future<RotationState> update(Rotation.Update update) {
@@ -237,7 +268,9 @@ public final class RotationService {
     }
     if (t instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() != Messages.MOVED) {
-        return new ServiceException(re.failureCode(), re.getMessage());
+        String message = re.getMessage();
+        return message != null && message.startsWith(NoEligible.ENVELOPE) ? NoEligible.unwrap(re.failureCode(), message)
+            : new ServiceException(re.failureCode(), message);
       }
       return new ServiceException(503, re.failureType() == ReplyFailure.TIMEOUT
           ? "the rotation's owner did not answer in time; retry"
