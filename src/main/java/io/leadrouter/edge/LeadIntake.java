@@ -84,13 +84,14 @@ public final class LeadIntake {
         : rotations.pick(source.accountId(), source.rotationId(), requestId)
         .map(r -> {
           Member m = r.picked().member();
-          return new RecordedPick(source.rotationId(), r.picked().sequence(), m.userId(), m.email(), m.name(),
+          // a fallback pick is another rotation's: the lead names the rotation whose sequence it holds
+          return new RecordedPick(r.picked().rotationId(), r.picked().sequence(), m.userId(), m.email(), m.name(),
               r.picked().at());
         }).compose(p -> attempt.recordPick(p).map(p));
     return picked.compose(pick -> directory.getUser(source.accountId(), pick.userId()).compose(user -> {
       Agent owner = new Agent(pick.userId(), pick.email(), pick.name(), user == null ? List.of() : user.roles(), true,
           pick.at());
-      Lead lead = new Lead(0, source.accountId(), source.rotationId(), pick.sequence(), pick.userId(), pick.email(),
+      Lead lead = new Lead(0, source.accountId(), pick.rotationId(), pick.sequence(), pick.userId(), pick.email(),
           fields, pick.at(), source.by(), pick.at(), source.by(), 0);
       return leads.createLead(lead, owner, source.by());
     }).recover(e -> notStored(source, pick, attempt, e)))

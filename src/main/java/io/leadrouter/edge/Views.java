@@ -1,16 +1,22 @@
 package io.leadrouter.edge;
 
+import io.leadrouter.owner.Outlook;
 import io.leadrouter.owner.PickReply;
+import io.leadrouter.rotation.Caps;
+import io.leadrouter.rotation.Fallback;
 import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.MemberView;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Page;
+import io.leadrouter.store.RotationJson;
 import io.leadrouter.store.Team;
 import io.leadrouter.store.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -38,7 +44,11 @@ public final class Views {
         .put("createdBy", s.createdBy())
         .put("updatedBy", s.updatedBy())
         .put("members", members(s))
-        .put("sequence", s.sequence());
+        .put("sequence", s.sequence())
+        .put("timeZone", RotationJson.zoneName(s.timeZone()))
+        .put("catchUp", s.catchUp())
+        .put("fallback", fallback(s.fallback()))
+        .put("followsTeam", s.followsTeam());
     if (s.teamId() != null) {
       o.put("teamId", s.teamId()); // absent, not null, when there is none (the seed's teamId is an integer)
     }
@@ -54,10 +64,38 @@ public final class Views {
     return a;
   }
 
-  /** UserRotationMember: userId is a string in this schema. */
+  /** UserRotationMember: userId is a string in this schema; {@code caps} holds the limits that are set. */
   static JsonObject member(Member m) {
     return new JsonObject().put("userId", String.valueOf(m.userId())).put("email", m.email())
-        .put("name", m.name()).put("weight", m.weight());
+        .put("name", m.name()).put("weight", m.weight()).put("paused", m.paused()).put("caps", caps(m.caps()));
+  }
+
+  static JsonObject caps(Caps c) {
+    JsonObject o = new JsonObject();
+    if (c.hour() != null) {
+      o.put("hour", c.hour());
+    }
+    if (c.day() != null) {
+      o.put("day", c.day());
+    }
+    if (c.week() != null) {
+      o.put("week", c.week());
+    }
+    return o;
+  }
+
+  /** {@code {"rotationId": n}}, {@code {"userId": n}} or null. */
+  static JsonObject fallback(Fallback f) {
+    if (f == null) {
+      return null;
+    }
+    return f.rotationId() != null ? new JsonObject().put("rotationId", f.rotationId())
+        : new JsonObject().put("userId", f.userId());
+  }
+
+  /** {@code [{"userId": 7, "reason": "away"}]}: the members a pick passed over (userId a number). */
+  public static JsonArray skipped(List<Rotation.Skip> skipped) {
+    return RotationJson.skipped(skipped);
   }
 
   public static JsonObject team(Team t) {
@@ -99,7 +137,7 @@ public final class Views {
     Rotation.UserPicked p = reply.picked();
     RotationState s = reply.rotation();
     Member m = p.member();
-    return new JsonObject()
+    JsonObject o = new JsonObject()
         .put("user", new JsonObject().put("id", m.userId()).put("email", m.email()).put("name", m.name())
             .put("userId", String.valueOf(m.userId())).put("weight", m.weight()))
         .put("rotationId", String.valueOf(p.rotationId()))
@@ -109,7 +147,39 @@ public final class Views {
         .put("nextUser", p.nextMember().email())
         .put("rotation", ticketRotation(s))
         .put("currentPosition", p.position())
-        .put("sequence", p.sequence());
+        .put("sequence", p.sequence())
+        .put("skipped", skipped(p.skipped()));
+    if (p.fallbackFrom() != null) {
+      o.put("fallbackFrom", p.fallbackFrom()); // this rotation had nobody eligible; rotationId is whose pick it is
+    }
+    return o;
+  }
+
+  /** GET .../preview: the next picks as the rotation stands, each with whom it passes over. */
+  public static JsonObject preview(Outlook o) {
+    JsonArray picks = new JsonArray();
+    for (Rotation.Planned p : o.planned()) {
+      Member m = p.member();
+      picks.add(new JsonObject().put("user", new JsonObject().put("id", m.userId()).put("email", m.email())
+          .put("name", m.name())).put("skipped", skipped(p.skipped())).put("repayment", p.repayment()));
+    }
+    return new JsonObject().put("rotationId", o.rotation().id()).put("picks", picks);
+  }
+
+  /** GET .../members: each member's settings, cap counts, owed turns and eligibility now. */
+  public static JsonObject memberViews(Outlook o) {
+    JsonArray members = new JsonArray();
+    for (MemberView v : o.members()) {
+      Member m = v.member();
+      members.add(new JsonObject().put("userId", m.userId()).put("email", m.email()).put("name", m.name())
+          .put("weight", m.weight()).put("paused", m.paused()).put("caps", caps(m.caps()))
+          .put("counts", new JsonObject().put("hour", v.counts().hour()).put("day", v.counts().day())
+              .put("week", v.counts().week()))
+          .put("owed", v.owed()).put("eligibleNow", v.eligible())
+          .put("reason", v.reason() == null ? null : v.reason().wire())
+          .put("nextEligibleAt", v.nextEligible() == null ? null : instant(v.nextEligible())));
+    }
+    return new JsonObject().put("rotationId", o.rotation().id()).put("members", members);
   }
 
   /** TicketRotation as embedded in NextUserResponse: members as objects with weights. */

@@ -140,7 +140,7 @@ public final class Body {
   }
 
   /** The fields of a member object: of a rotation (with a weight), of a team (without). */
-  static final Set<String> ROTATION_MEMBER = Set.of("userId", "email", "name", "weight");
+  static final Set<String> ROTATION_MEMBER = Set.of("userId", "email", "name", "weight", "paused", "caps");
   static final Set<String> TEAM_MEMBER = Set.of("userId", "email", "name");
 
   /**

@@ -101,6 +101,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
+    MemberRoutes m = new MemberRoutes(edge);
     DirectoryRoutes d = new DirectoryRoutes(edge.directory());
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
@@ -140,6 +141,9 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
     router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
+    body.apply(router.patch("/lead-rotations/:rotationId/members/:userId")).handler(m::patchMember);
+    router.get("/lead-rotations/:rotationId/members").handler(m::members);
+    router.get("/lead-rotations/:rotationId/preview").handler(m::preview);
 
     body.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
     body.apply(router.post("/lead-rotations/:rotationId/tokens")).handler(l::createToken);

@@ -5,6 +5,7 @@ import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.RotationService;
+import io.leadrouter.rotation.Fallback;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
@@ -18,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.micrometer.core.instrument.Timer;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,8 @@ import java.util.stream.Collectors;
 final class RotationRoutes {
 
   /** The fields a rotation body may have: the seeds' {@code userRotationArray} or our {@code members}. */
-  private static final Set<String> CREATE_FIELDS = Set.of("name", "status", "teamId", "members", "userRotationArray");
+  private static final Set<String> CREATE_FIELDS = Set.of("name", "status", "teamId", "members", "userRotationArray",
+      "timeZone", "catchUp", "fallback");
   private static final Set<String> STATUS_FIELDS = Set.of("status");
 
   private final RotationStore store;
@@ -49,12 +52,19 @@ final class RotationRoutes {
     Status status = status(body, false);
     Long teamId = teamId(body);
     List<Body.MemberSpec> specs = memberSpecs(body);
+    ZoneId timeZone = RotationSettings.timeZone(body);
+    boolean catchUp = Boolean.TRUE.equals(Body.bool(body, "catchUp"));
+    Fallback fallback = RotationSettings.fallback(body);
+    boolean followsTeam = teamId != null && specs == null; // created from the team alone: follows it
     Future<Team> team = teamId == null ? Future.succeededFuture() : team(caller, teamId);
     HttpApiVerticle.respond(ctx, 201, team
+        .compose(t -> FallbackCheck.check(directory, rotations, caller.accountId(), null, fallback).map(t))
         .compose(t -> specs != null || t == null ? Members.resolve(directory, caller.accountId(),
             specs == null ? List.of() : specs, caller.subject()) : Future.succeededFuture(fromTeam(t)))
+        .map(members -> RotationSettings.withMemberSettings(members, body, memberField(body)))
         .compose(members -> store.createRotation(new NewRotation(caller.accountId(), name,
-            status == null ? Status.ACTIVE : status, teamId, members, caller.subject())))
+            status == null ? Status.ACTIVE : status, teamId, members, caller.subject(), timeZone, catchUp, fallback,
+            followsTeam)))
         .compose(this::withTeam));
   }
 
@@ -98,12 +108,25 @@ final class RotationRoutes {
     boolean teamIdSet = body.containsKey("teamId");
     Long teamId = teamId(body);
     List<Body.MemberSpec> specs = memberSpecs(body);
+    boolean settingsSet = body.containsKey("timeZone") || body.containsKey("catchUp") || body.containsKey("fallback")
+        || specs != null;
+    ZoneId timeZone = RotationSettings.timeZone(body);
+    Boolean catchUp = Body.bool(body, "catchUp");
+    Fallback fallback = RotationSettings.fallback(body);
     Future<Team> team = teamId == null ? Future.succeededFuture() : team(caller, teamId);
     Future<List<Member>> members = specs == null ? Future.succeededFuture()
-        : team.compose(t -> Members.resolve(directory, caller.accountId(), specs, caller.subject()));
-    HttpApiVerticle.respond(ctx, 200, Future.all(team, members)
+        : team.compose(t -> Members.resolve(directory, caller.accountId(), specs, caller.subject()))
+            .map(m -> RotationSettings.withMemberSettings(m, body, memberField(body)));
+    // settings are replaced as a whole: what the body leaves out is kept from the rotation as it stands
+    Future<Rotation.Settings> settings = !settingsSet ? Future.succeededFuture()
+        : FallbackCheck.check(directory, rotations, caller.accountId(), id, fallback)
+            .compose(v -> rotations.get(caller.accountId(), id))
+            .map(s -> new Rotation.Settings(timeZone == null ? s.timeZone() : timeZone,
+                catchUp == null ? s.catchUp() : catchUp, body.containsKey("fallback") ? fallback : s.fallback(),
+                specs == null && s.followsTeam())); // explicit members: no longer follows its team
+    HttpApiVerticle.respond(ctx, 200, Future.all(team, members, settings)
         .compose(v -> rotations.update(new Rotation.Update(caller.accountId(), id, name, teamIdSet, teamId,
-            members.result(), caller.subject())))
+            members.result(), caller.subject(), settings.result())))
         .compose(this::withTeam));
   }
 
@@ -138,6 +161,10 @@ final class RotationRoutes {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------
+
+  private static String memberField(JsonObject body) {
+    return body.getValue("members") != null ? "members" : "userRotationArray";
+  }
 
   private Future<JsonObject> withTeam(RotationState s) {
     if (s.teamId() == null) {

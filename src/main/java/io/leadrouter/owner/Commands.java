@@ -49,6 +49,10 @@ final class Commands {
       }
       return;
     }
+    if (command instanceof Rotation.Preview || command instanceof Rotation.Explain) {
+      outlook(message, command);
+      return;
+    }
     if (!(command instanceof Rotation.Pick) && !deps.ack().settled(id)) {
       AwaitingReplica waiting = new AwaitingReplica(message); // runs after every pick before it is held
       lifecycle.move(waiting);
@@ -74,6 +78,24 @@ final class Commands {
       pick(message, Current.picked(people, picked)); // reply and log row carry the current email and name
     } else {
       persist(message, decision.event());
+    }
+  }
+
+  /** Preview and explain: from memory, with the directory's view of now; nothing changes. */
+  private void outlook(Message<Command> message, Command command) {
+    Rotation rotation = lifecycle.rotation;
+    if (rotation.deleted() || !rotation.state().accountId().equals(command.accountId())) {
+      Messages.fail(message, Lifecycle.notFound(id));
+      return;
+    }
+    People people = deps.settings().people();
+    RotationState state = Current.state(people, rotation.state());
+    if (command instanceof Rotation.Preview p) {
+      message.reply(new Outlook(state, rotation.preview(p.count(), deps.clock().instant(), people.view()), null),
+          Messages.OPTIONS);
+    } else {
+      message.reply(new Outlook(state, null, rotation.members(deps.clock().instant(), people.view())),
+          Messages.OPTIONS);
     }
   }
 

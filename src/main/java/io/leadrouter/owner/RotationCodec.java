@@ -64,6 +64,13 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
           .put("name", u.name()).put("teamIdSet", u.teamIdSet()).put("teamId", u.teamId())
           .put("members", u.members() == null ? null : members(u.members())).put("actor", u.actor())
           .put("settings", u.settings() == null ? null : settings(u.settings()));
+    } else if (o instanceof Rotation.Preview p) {
+      return new JsonObject().put("t", "preview").put("account", p.accountId()).put("id", p.rotationId())
+          .put("count", p.count());
+    } else if (o instanceof Rotation.Explain e) {
+      return new JsonObject().put("t", "explain").put("account", e.accountId()).put("id", e.rotationId());
+    } else if (o instanceof Outlook r) {
+      return OutlookJson.encode(r).put("t", "outlook").put("rotation", state(r.rotation()));
     } else if (o instanceof Rotation.ChangeStatus c) {
       return new JsonObject().put("t", "status").put("account", c.accountId()).put("id", c.rotationId())
           .put("status", c.status().name()).put("actor", c.actor());
@@ -93,6 +100,9 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
       case "update" -> new Rotation.Update(account, id, j.getString("name"), j.getBoolean("teamIdSet"),
           j.getLong("teamId"), j.getJsonArray("members") == null ? null : members(j.getJsonArray("members")),
           j.getString("actor"), j.getJsonObject("settings") == null ? null : settings(j.getJsonObject("settings")));
+      case "preview" -> new Rotation.Preview(account, id, j.getInteger("count"));
+      case "explain" -> new Rotation.Explain(account, id);
+      case "outlook" -> OutlookJson.decode(j, state(j.getJsonObject("rotation")));
       case "status" -> new Rotation.ChangeStatus(account, id, Status.valueOf(j.getString("status")),
           j.getString("actor"));
       case "delete" -> new Rotation.Delete(account, id, j.getString("actor"));
@@ -140,14 +150,14 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
         set.timeZone(), set.catchUp(), set.fallback(), set.followsTeam(), RotationJson.ledger(j.getString("ledger")));
   }
 
-  private static JsonObject member(Member m) {
+  static JsonObject member(Member m) {
     Caps c = m.caps();
     return new JsonObject().put("userId", m.userId()).put("email", m.email()).put("name", m.name())
         .put("weight", m.weight()).put("paused", m.paused()).put("capHour", c.hour()).put("capDay", c.day())
         .put("capWeek", c.week());
   }
 
-  private static Member member(JsonObject j) {
+  static Member member(JsonObject j) {
     Integer hour = j.getInteger("capHour");
     Integer day = j.getInteger("capDay");
     Integer week = j.getInteger("capWeek");

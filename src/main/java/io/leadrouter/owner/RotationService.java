@@ -112,6 +112,16 @@ public final class RotationService {
     });
   }
 
+  /** The next {@code count} picks as the rotation stands now; uses no sequence number. */
+  public Future<Outlook> preview(String accountId, long rotationId, int count) {
+    return send(new Rotation.Preview(accountId, rotationId, count));
+  }
+
+  /** Every member with its cap counts, owed turns and eligibility now. */
+  public Future<Outlook> members(String accountId, long rotationId) {
+    return send(new Rotation.Explain(accountId, rotationId));
+  }
+
   public Future<RotationState> update(Rotation.Update update) {
     return send(update);
   }

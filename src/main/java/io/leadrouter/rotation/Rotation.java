@@ -46,13 +46,18 @@ public final class Rotation {
 
   // ---- commands ---------------------------------------------------------------------------------------
 
-  public sealed interface Command permits Get, Pick, Update, ChangeStatus, Delete {
+  public sealed interface Command permits Get, Pick, Update, ChangeStatus, Delete, Preview, Explain {
     String accountId();
 
     long rotationId();
   }
 
   public record Get(String accountId, long rotationId) implements Command {}
+
+  /** Answered from {@link #preview}; {@link Explain} from {@link #members}. Neither is decided. */
+  public record Preview(String accountId, long rotationId, int count) implements Command {}
+
+  public record Explain(String accountId, long rotationId) implements Command {}
 
   /** {@code fallbackFrom}: the rotation whose fallback this pick is (null for a direct pick). */
   public record Pick(String accountId, long rotationId, String requestId, Long fallbackFrom) implements Command {
@@ -221,7 +226,7 @@ public final class Rotation {
     } else if (command instanceof Delete d) {
       return Decision.accept(new RotationDeleted(state.id(), state.accountId(), d.actor(), now));
     }
-    return Decision.reject(Reason.INVALID, "Get is answered from state(), not decided");
+    return Decision.reject(Reason.INVALID, "Get, Preview and Explain are answered, not decided");
   }
 
   private Decision decidePick(Pick pick, Instant now, DirectoryView directory) {
