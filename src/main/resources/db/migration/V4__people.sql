@@ -30,3 +30,5 @@ ALTER TABLE rotation_member ADD COLUMN cap_week int CHECK (cap_week >= 1);
 ALTER TABLE assignment ADD COLUMN skipped jsonb;
 ALTER TABLE assignment ADD COLUMN repayment boolean NOT NULL DEFAULT false;
 ALTER TABLE assignment ADD COLUMN fallback_from bigint;
+-- a rotation's history lists the picks other rotations made as its fallback
+CREATE INDEX assignment_fallback_idx ON assignment (fallback_from, picked_at) WHERE fallback_from IS NOT NULL;

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,10 +68,13 @@ final class HistoryRoutes {
     Instant from = rawFrom != null ? rawFrom : to.minus(DEFAULT_WINDOW);
     checkOrder(from, to);
     HttpApiVerticle.respond(ctx, 200, rotations.get(caller.accountId(), id)
-        .compose(r -> store.countPicksByUser(id, from, to).map(counts -> stats(r, counts, from, to))));
+        .compose(r -> Future.all(store.countPicksByUser(id, from, to), store.countSkipsByUser(id, from, to))
+            .map(all -> stats(r, all.resultAt(0), all.resultAt(1), from, to))));
   }
 
-  private static JsonObject stats(RotationState r, Map<Long, Long> counts, Instant from, Instant to) {
+  /** {@code skipped}: per member, the picks in the window that passed it over, by reason. */
+  private static JsonObject stats(RotationState r, Map<Long, Long> counts, Map<Long, Map<String, Long>> skips,
+      Instant from, Instant to) {
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
     long weights = r.members().stream().mapToLong(Member::weight).sum();
     Map<Long, Long> others = new HashMap<>(counts);
@@ -80,7 +84,8 @@ final class HistoryRoutes {
       others.remove(m.userId());
       members.add(new JsonObject().put("userId", m.userId()).put("email", m.email()).put("name", m.name())
           .put("weight", m.weight()).put("picks", picks).put("actualShare", share(picks, total))
-          .put("expectedShare", share(m.weight(), weights)));
+          .put("expectedShare", share(m.weight(), weights))
+          .put("skipped", new JsonObject(new LinkedHashMap<>(skips.getOrDefault(m.userId(), Map.of())))));
     }
     JsonArray former = new JsonArray();
     counts.forEach((userId, picks) -> {
@@ -97,9 +102,14 @@ final class HistoryRoutes {
   }
 
   private static JsonObject assignment(Assignment a) {
-    return new JsonObject().put("rotationId", a.rotationId()).put("sequence", a.sequence())
+    JsonObject o = new JsonObject().put("rotationId", a.rotationId()).put("sequence", a.sequence())
         .put("userId", a.userId()).put("email", a.email()).put("position", a.position())
-        .put("pickedAt", Views.instant(a.pickedAt())).put("requestId", a.requestId());
+        .put("pickedAt", Views.instant(a.pickedAt())).put("requestId", a.requestId())
+        .put("skipped", Views.skipped(a.skipped())).put("repayment", a.repayment());
+    if (a.fallbackFrom() != null) {
+      o.put("fallbackFrom", a.fallbackFrom());
+    }
+    return o;
   }
 
   private static Long userId(RoutingContext ctx) {

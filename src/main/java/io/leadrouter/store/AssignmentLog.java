@@ -11,7 +11,9 @@ import java.util.Map;
 public interface AssignmentLog {
 
   /**
-   * Picks of a rotation, newest first (by pick time, then sequence). {@code userId}, {@code from}
+   * Picks of a rotation, newest first (by pick time, then sequence), and the picks other rotations made as its
+   * fallback (rows whose {@code fallbackFrom} is this rotation: their {@code rotationId} is the rotation that
+   * made them). {@code userId}, {@code from}
    * (inclusive) and {@code to} (exclusive) filter when not null. Not scoped by account: check the rotation's
    * account first.
    */
@@ -20,6 +22,12 @@ public interface AssignmentLog {
 
   /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
   Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to);
+
+  /**
+   * Per member user id, per skip reason (its wire name), how many picks in [from, to) passed it over (null
+   * bounds are open). Only this rotation's own picks.
+   */
+  Future<Map<Long, Map<String, Long>>> countSkipsByUser(long rotationId, Instant from, Instant to);
 
   /** Deletes up to {@code limit} picks of the log made before {@code before} (retention); the number deleted. */
   Future<Integer> purgeAssignments(Instant before, int limit);

@@ -25,7 +25,10 @@ final class MemoryAssignmentLog implements AssignmentLog {
   @Override
   public Future<Page<Assignment>> listAssignments(long rotationId, Long userId, Instant from, Instant to,
       int limit, int offset) {
-    List<Assignment> all = picks(rotationId, from, to)
+    Stream<Assignment> fallbacks = db.log.values().stream().flatMap(rows -> rows.values().stream())
+        .filter(a -> a.fallbackFrom() != null && a.fallbackFrom() == rotationId && a.rotationId() != rotationId)
+        .filter(a -> (from == null || !a.pickedAt().isBefore(from)) && (to == null || a.pickedAt().isBefore(to)));
+    List<Assignment> all = Stream.concat(picks(rotationId, from, to), fallbacks)
         .filter(a -> userId == null || a.userId() == userId)
         .sorted(Comparator.comparing(Assignment::pickedAt).thenComparingLong(Assignment::sequence).reversed())
         .toList();
@@ -36,6 +39,14 @@ final class MemoryAssignmentLog implements AssignmentLog {
   public Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to) {
     return Future.succeededFuture(picks(rotationId, from, to)
         .collect(Collectors.groupingBy(Assignment::userId, TreeMap::new, Collectors.counting())));
+  }
+
+  @Override
+  public Future<Map<Long, Map<String, Long>>> countSkipsByUser(long rotationId, Instant from, Instant to) {
+    Map<Long, Map<String, Long>> out = new TreeMap<>();
+    picks(rotationId, from, to).forEach(a -> a.skipped().forEach(s -> out.computeIfAbsent(s.userId(),
+        u -> new TreeMap<>()).merge(s.reason().wire(), 1L, Long::sum)));
+    return Future.succeededFuture(out);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@link AssignmentLog} on Postgres: reads of the table the owners' flushes fill, and its purge. */
 final class PgAssignmentLog implements AssignmentLog {
@@ -45,6 +46,19 @@ final class PgAssignmentLog implements AssignmentLog {
           Map<Long, Long> counts = new LinkedHashMap<>();
           for (Row row : rows) {
             counts.put(row.getLong("user_id"), row.getLong("picks"));
+          }
+          return counts;
+        }));
+  }
+
+  @Override
+  public Future<Map<Long, Map<String, Long>>> countSkipsByUser(long rotationId, Instant from, Instant to) {
+    return pg.call(() -> pg.run(pg.pool(), Sql.COUNT_SKIPS_BY_USER, Tuple.of(rotationId, time(from), time(to)))
+        .map(rows -> {
+          Map<Long, Map<String, Long>> counts = new TreeMap<>();
+          for (Row row : rows) {
+            counts.computeIfAbsent(row.getLong("user_id"), u -> new TreeMap<>())
+                .put(row.getString("reason"), row.getLong("skips"));
           }
           return counts;
         }));

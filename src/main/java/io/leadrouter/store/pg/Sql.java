@@ -113,16 +113,24 @@ final class Sql {
   private static final String ASSIGNMENT_RANGE = "rotation_id = $1 AND picked_at >= COALESCE($2, '-infinity'::timestamptz)"
       + " AND picked_at < COALESCE($3, 'infinity'::timestamptz)";
 
-  static final String LIST_ASSIGNMENTS = "SELECT " + ASSIGNMENT_COLUMNS + " FROM assignment WHERE " + ASSIGNMENT_RANGE
+  // the history of a rotation also lists the picks other rotations made as its fallback (fallback_from)
+  private static final String HISTORY_RANGE = "(rotation_id = $1 OR fallback_from = $1)"
+      + " AND picked_at >= COALESCE($2, '-infinity'::timestamptz) AND picked_at < COALESCE($3, 'infinity'::timestamptz)";
+
+  static final String LIST_ASSIGNMENTS = "SELECT " + ASSIGNMENT_COLUMNS + " FROM assignment WHERE " + HISTORY_RANGE
       + " ORDER BY picked_at DESC, sequence DESC LIMIT $4 OFFSET $5";
 
-  static final String COUNT_ASSIGNMENTS = "SELECT count(*) FROM assignment WHERE " + ASSIGNMENT_RANGE;
+  static final String COUNT_ASSIGNMENTS = "SELECT count(*) FROM assignment WHERE " + HISTORY_RANGE;
 
   static final String LIST_USER_ASSIGNMENTS = "SELECT " + ASSIGNMENT_COLUMNS + " FROM assignment WHERE "
-      + ASSIGNMENT_RANGE + " AND user_id = $4 ORDER BY picked_at DESC, sequence DESC LIMIT $5 OFFSET $6";
+      + HISTORY_RANGE + " AND user_id = $4 ORDER BY picked_at DESC, sequence DESC LIMIT $5 OFFSET $6";
 
-  static final String COUNT_USER_ASSIGNMENTS = "SELECT count(*) FROM assignment WHERE " + ASSIGNMENT_RANGE
+  static final String COUNT_USER_ASSIGNMENTS = "SELECT count(*) FROM assignment WHERE " + HISTORY_RANGE
       + " AND user_id = $4";
+
+  static final String COUNT_SKIPS_BY_USER = "SELECT (s->>'userId')::bigint AS user_id, s->>'reason' AS reason,"
+      + " count(*) AS skips FROM assignment a CROSS JOIN LATERAL jsonb_array_elements(a.skipped) s WHERE "
+      + ASSIGNMENT_RANGE + " AND a.skipped IS NOT NULL GROUP BY 1, 2";
 
   static final String COUNT_PICKS_BY_USER = "SELECT user_id, count(*) AS picks FROM assignment WHERE "
       + ASSIGNMENT_RANGE + " GROUP BY user_id ORDER BY user_id";
