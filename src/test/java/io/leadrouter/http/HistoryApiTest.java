@@ -52,7 +52,7 @@ class HistoryApiTest {
     assertThat(sequences(page("?limit=3&offset=3"))).containsExactly(7L, 6L, 5L);
     JsonObject newest = first.getJsonArray("items").getJsonObject(0);
     assertThat(newest.fieldNames()).containsExactlyInAnyOrder("rotationId", "sequence", "userId", "email",
-        "position", "pickedAt", "requestId");
+        "position", "pickedAt", "requestId", "skipped", "repayment");
     assertThat(newest.getString("email")).isEqualTo("a@example.com"); // a b a c a | a b a c a
 
     long bob = page("?limit=10").getJsonArray("items").stream().map(o -> (JsonObject) o)

@@ -69,7 +69,8 @@ class RotationApiTest {
     next(id);
     JsonObject r = next(id);
     assertThat(r.fieldNames()).containsExactlyInAnyOrder("user", "rotationId", "newPosition", "totalUsers",
-        "currentUser", "nextUser", "rotation", "currentPosition", "sequence");
+        "currentUser", "nextUser", "rotation", "currentPosition", "sequence", "skipped");
+    assertThat(r.getJsonArray("skipped")).isEmpty();
     JsonObject user = r.getJsonObject("user");
     assertThat(user.fieldNames()).containsExactlyInAnyOrder("id", "email", "name", "userId", "weight");
     assertThat(user.getValue("id")).isInstanceOf(Number.class);
@@ -95,7 +96,7 @@ class RotationApiTest {
     assertThat(rotation.getString("status")).isEqualTo("active");
     assertThat(rotation.getInteger("currentPosition")).isEqualTo(2);
     JsonObject first = rotation.getJsonArray("userRotationArray").getJsonObject(0);
-    assertThat(first.fieldNames()).containsExactlyInAnyOrder("userId", "email", "name", "weight");
+    assertThat(first.fieldNames()).containsExactlyInAnyOrder("userId", "email", "name", "weight", "paused", "caps");
     assertThat(first.getValue("userId")).isInstanceOf(String.class);
     assertThat(first.getString("name")).isEqualTo("Ann");
     assertThat(first.getInteger("weight")).isEqualTo(3);
@@ -114,7 +115,9 @@ class RotationApiTest {
     JsonObject o = r.bodyAsJsonObject();
     assertThat(o.fieldNames()).containsExactlyInAnyOrder("id", "name", "accountId", "status", "teamId",
         "userRotationArray", "currentPosition", "createdAt", "updatedAt", "createdBy", "updatedBy", "team",
-        "members", "sequence");
+        "members", "sequence", "timeZone", "catchUp", "fallback", "followsTeam");
+    assertThat(o.getString("timeZone")).isEqualTo("UTC");
+    assertThat(o.getBoolean("followsTeam")).isTrue(); // created from the team alone
     assertThat(o.getValue("id")).isInstanceOf(Number.class);
     assertThat(o.getString("status")).isEqualTo("active");
     assertThat(o.getLong("teamId")).isEqualTo(teamId);

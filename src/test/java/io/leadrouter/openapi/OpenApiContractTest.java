@@ -249,6 +249,29 @@ class OpenApiContractTest {
     call(400, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/stats?to=soon", null);
     call(404, api, HttpMethod.GET, "/lead-rotations/999999/stats", null);
 
+    // members: settings, eligibility and preview; nobody eligible is a 409 naming every member's reason
+    String members = "/lead-rotations/" + weighted + "/members";
+    JsonObject capped = json(call(200, api, HttpMethod.PATCH, members + "/" + ann, new JsonObject().put("paused", false)
+        .put("caps", new JsonObject().put("day", 50))));
+    assertThat(capped.getJsonArray("members").getJsonObject(0).getJsonObject("caps").getInteger("day")).isEqualTo(50);
+    call(404, api, HttpMethod.PATCH, members + "/999999", new JsonObject().put("paused", true));
+    call(400, api, HttpMethod.PATCH, members + "/" + ann, rejectedByRequestSchema("patchRotationMember",
+        new JsonObject().put("weight", 11)));
+    call(415, api, HttpMethod.PATCH, members + "/" + ann, text("paused=true"));
+    assertThat(json(call(200, api, HttpMethod.GET, members, null)).getJsonArray("members")).hasSize(3);
+    call(404, api, HttpMethod.GET, "/lead-rotations/999999/members", null);
+    call(400, api, HttpMethod.GET, "/lead-rotations/abc/members", null);
+    assertThat(json(call(200, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/preview?count=5", null))
+        .getJsonArray("picks")).hasSize(5);
+    call(400, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/preview?count=0", null);
+    call(404, api, HttpMethod.GET, "/lead-rotations/999999/preview", null);
+    long nobody = id(call(201, api, HttpMethod.POST, "/lead-rotations", new JsonObject().put("name", "Nobody in")
+        .put("members", new JsonArray().add(new JsonObject().put("userId", ann).put("paused", true)))));
+    JsonObject none = json(call(409, api, HttpMethod.GET, "/lead-rotations/" + nobody + "/next-user", null));
+    assertThat(none.getJsonObject("error").getString("code")).isEqualTo("no_eligible_member");
+    assertThat(none.getJsonObject("error").getJsonArray("members").getJsonObject(0).getString("reason"))
+        .isEqualTo("paused");
+
     JsonObject updated = json(call(200, api, HttpMethod.PUT, "/lead-rotations/" + weighted, new JsonObject()
         .put("name", "Inbound web 2").put("teamId", team).put("members", new JsonArray()
             .add(new JsonObject().put("userId", String.valueOf(ann)).put("weight", 2)).add("bob@example.com").add("dan@example.com"))));
@@ -394,6 +417,9 @@ class OpenApiContractTest {
     call(503, api, HttpMethod.POST, "/lead-rotations/" + hot + "/next-user", null, "Idempotency-Key", "down-1");
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/assignments", null);
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/stats", null);
+    call(503, api, HttpMethod.GET, "/lead-rotations/" + cold + "/members", null);
+    call(503, api, HttpMethod.GET, "/lead-rotations/" + cold + "/preview", null);
+    call(503, api, HttpMethod.PATCH, "/lead-rotations/" + cold + "/members/" + ann, new JsonObject().put("paused", true));
     call(503, api, HttpMethod.POST, "/lead-rotations/" + hot + "/tokens", new JsonObject().put("name", "x"));
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/tokens", null);
     call(503, api, HttpMethod.DELETE, "/lead-rotations/" + hot + "/tokens/" + tokenToRevoke, null);
