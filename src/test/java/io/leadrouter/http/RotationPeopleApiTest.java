@@ -1,0 +1,187 @@
+package io.leadrouter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadrouter.testing.Api;
+import io.leadrouter.testing.TestApp;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The rotation side of eligibility through the HTTP API: member pauses and caps skip with the reason, the
+ * fallbacks (a user, another rotation, refused cycles), 409 no_eligible_member, preview and the members view.
+ */
+@ExtendWith(VertxExtension.class)
+class RotationPeopleApiTest {
+
+  private TestApp node;
+  private Api api;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    node = TestApp.start(vertx).await(30, TimeUnit.SECONDS);
+    api = new Api(vertx, node.port(), TestApp.token(vertx, "ops@example.com", "2311"), "2311");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    node.app.stop().await(30, TimeUnit.SECONDS);
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.await(30, TimeUnit.SECONDS);
+  }
+
+  private long user(String email) throws Exception {
+    HttpResponse<Buffer> r = await(api.post("/users", new JsonObject().put("email", email)));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject().getLong("id");
+  }
+
+  private JsonObject rotation(JsonObject body) throws Exception {
+    HttpResponse<Buffer> r = await(api.post("/lead-rotations", body));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+    return r.bodyAsJsonObject();
+  }
+
+  private HttpResponse<Buffer> next(long id) throws Exception {
+    return await(api.get("/lead-rotations/" + id + "/next-user"));
+  }
+
+  private JsonObject picked(long id) throws Exception {
+    HttpResponse<Buffer> r = next(id);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    return r.bodyAsJsonObject();
+  }
+
+  private static JsonObject skip(long userId, String reason) {
+    return new JsonObject().put("userId", userId).put("reason", reason);
+  }
+
+  @Test
+  void aCappedMemberIsSkippedWithTheReasonAndThePreviewForetellsThePicks() throws Exception {
+    long ann = user("ann@example.com");
+    long bob = user("bob@example.com");
+    JsonObject r = rotation(new JsonObject().put("name", "Capped").put("timeZone", "Europe/Berlin")
+        .put("members", new JsonArray().add(new JsonObject().put("userId", ann).put("caps", new JsonObject().put("hour", 1)))
+            .add(new JsonObject().put("userId", bob))));
+    long id = r.getLong("id");
+    assertThat(r.getString("timeZone")).isEqualTo("Europe/Berlin");
+    assertThat(r.getJsonArray("members").getJsonObject(0).getJsonObject("caps")).isEqualTo(new JsonObject().put("hour", 1));
+
+    JsonObject preview = await(api.get("/lead-rotations/" + id + "/preview?count=3")).bodyAsJsonObject();
+    List<Long> foretold = new ArrayList<>();
+    preview.getJsonArray("picks").forEach(p -> foretold.add(((JsonObject) p).getJsonObject("user").getLong("id")));
+    assertThat(foretold).containsExactly(ann, bob, bob);
+    assertThat(preview.getJsonArray("picks").getJsonObject(2).getJsonArray("skipped"))
+        .containsExactly(skip(ann, "cap_hour"));
+
+    JsonObject first = picked(id);
+    assertThat(first.getJsonObject("user").getLong("id")).isEqualTo(ann);
+    assertThat(first.getJsonArray("skipped")).isEmpty();
+    assertThat(picked(id).getJsonObject("user").getLong("id")).isEqualTo(bob);
+    JsonObject third = picked(id);
+    assertThat(third.getJsonObject("user").getLong("id")).isEqualTo(bob);
+    assertThat(third.getJsonArray("skipped")).containsExactly(skip(ann, "cap_hour"));
+
+    JsonObject members = await(api.get("/lead-rotations/" + id + "/members")).bodyAsJsonObject();
+    JsonObject annNow = members.getJsonArray("members").getJsonObject(0);
+    assertThat(annNow.getJsonObject("counts").getInteger("hour")).isEqualTo(1);
+    assertThat(annNow.getBoolean("eligibleNow")).isFalse();
+    assertThat(annNow.getString("reason")).isEqualTo("cap_hour");
+    assertThat(annNow.getString("nextEligibleAt")).isNotNull();
+    assertThat(members.getJsonArray("members").getJsonObject(1).getBoolean("eligibleNow")).isTrue();
+
+    HttpResponse<Buffer> bad = await(api.get("/lead-rotations/" + id + "/preview?count=101"));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith("count:");
+  }
+
+  @Test
+  void aPausedMemberIsSkippedUntilResumedAndNobodyEligibleIsA409ListingEveryMember() throws Exception {
+    long ann = user("ann@example.com");
+    long bob = user("bob@example.com");
+    long id = rotation(new JsonObject().put("name", "Pausing").put("members", new JsonArray().add(ann).add(bob)
+        .stream().map(u -> new JsonObject().put("userId", u)).collect(JsonArray::new, JsonArray::add, JsonArray::addAll)))
+        .getLong("id");
+    HttpResponse<Buffer> patched = await(api.patch("/lead-rotations/" + id + "/members/" + ann,
+        new JsonObject().put("paused", true)));
+    assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(200);
+    assertThat(patched.bodyAsJsonObject().getJsonArray("members").getJsonObject(0).getBoolean("paused")).isTrue();
+    JsonObject p = picked(id);
+    assertThat(p.getJsonObject("user").getLong("id")).isEqualTo(bob);
+    assertThat(p.getJsonArray("skipped")).containsExactly(skip(ann, "paused"));
+
+    await(api.patch("/lead-rotations/" + id + "/members/" + bob, new JsonObject().put("paused", true)));
+    HttpResponse<Buffer> none = next(id);
+    assertThat(none.statusCode()).isEqualTo(409);
+    JsonObject error = none.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("no_eligible_member");
+    assertThat(error.getJsonArray("members")).containsExactly(skip(ann, "paused"), skip(bob, "paused"));
+
+    await(api.patch("/lead-rotations/" + id + "/members/" + ann, new JsonObject().put("paused", false)));
+    assertThat(picked(id).getJsonObject("user").getLong("id")).isEqualTo(ann);
+    HttpResponse<Buffer> notMember = await(api.patch("/lead-rotations/" + id + "/members/999999",
+        new JsonObject().put("paused", true)));
+    assertThat(notMember.statusCode()).isEqualTo(404);
+    HttpResponse<Buffer> badCap = await(api.patch("/lead-rotations/" + id + "/members/" + ann,
+        new JsonObject().put("caps", new JsonObject().put("day", 0))));
+    assertThat(badCap.statusCode()).isEqualTo(400);
+    assertThat(badCap.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith("caps.day:");
+  }
+
+  @Test
+  void fallbacksGoToAUserOrAnotherRotationAndCyclesAreRefused() throws Exception {
+    long ann = user("ann@example.com");
+    long bob = user("bob@example.com");
+    JsonObject pausedAnn = new JsonObject().put("userId", ann).put("paused", true);
+    long toUser = rotation(new JsonObject().put("name", "To Bob").put("members", new JsonArray().add(pausedAnn))
+        .put("fallback", new JsonObject().put("userId", bob))).getLong("id");
+    JsonObject p = picked(toUser);
+    assertThat(p.getJsonObject("user").getLong("id")).isEqualTo(bob);
+    assertThat(p.getLong("fallbackFrom")).isEqualTo(toUser);
+    assertThat(p.getJsonArray("skipped")).containsExactly(skip(ann, "paused"));
+
+    long backup = rotation(new JsonObject().put("name", "Backup").put("members", new JsonArray()
+        .add(new JsonObject().put("userId", bob)))).getLong("id");
+    long front = rotation(new JsonObject().put("name", "Front").put("members", new JsonArray().add(pausedAnn))
+        .put("fallback", new JsonObject().put("rotationId", backup))).getLong("id");
+    JsonObject viaBackup = picked(front);
+    assertThat(viaBackup.getJsonObject("user").getLong("id")).isEqualTo(bob);
+    assertThat(viaBackup.getString("rotationId")).isEqualTo(String.valueOf(backup));
+    assertThat(viaBackup.getLong("fallbackFrom")).isEqualTo(front);
+
+    // the front rotation's history lists the pick its fallback made (the log is written behind)
+    long deadline = System.currentTimeMillis() + 10_000;
+    JsonArray items;
+    do {
+      items = await(api.get("/lead-rotations/" + front + "/assignments")).bodyAsJsonObject().getJsonArray("items");
+      assertThat(System.currentTimeMillis()).as("fallback pick in the history").isLessThan(deadline);
+    } while (items.isEmpty());
+    assertThat(items.getJsonObject(0).getLong("rotationId")).isEqualTo(backup);
+    assertThat(items.getJsonObject(0).getLong("fallbackFrom")).isEqualTo(front);
+
+    HttpResponse<Buffer> cycle = await(api.put("/lead-rotations/" + backup,
+        new JsonObject().put("fallback", new JsonObject().put("rotationId", front))));
+    assertThat(cycle.statusCode()).isEqualTo(400);
+    assertThat(cycle.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith("fallback.rotationId:");
+    HttpResponse<Buffer> zone = await(api.put("/lead-rotations/" + backup, new JsonObject().put("timeZone", "Mars/Base")));
+    assertThat(zone.statusCode()).isEqualTo(400);
+    assertThat(zone.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith("timeZone:");
+    HttpResponse<Buffer> catchUp = await(api.put("/lead-rotations/" + backup, new JsonObject().put("catchUp", true)));
+    assertThat(catchUp.statusCode()).as(catchUp.bodyAsString()).isEqualTo(200);
+    assertThat(catchUp.bodyAsJsonObject().getBoolean("catchUp")).isTrue();
+    assertThat(catchUp.bodyAsJsonObject().getString("name")).isEqualTo("Backup");
+  }
+}
