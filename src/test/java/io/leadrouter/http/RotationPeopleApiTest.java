@@ -103,6 +103,17 @@ class RotationPeopleApiTest {
     assertThat(annNow.getString("nextEligibleAt")).isNotNull();
     assertThat(members.getJsonArray("members").getJsonObject(1).getBoolean("eligibleNow")).isTrue();
 
+    // stats count the picks that passed a member over, by reason (the log is written behind)
+    long deadline = System.currentTimeMillis() + 10_000;
+    JsonObject stats;
+    do {
+      stats = await(api.get("/lead-rotations/" + id + "/stats")).bodyAsJsonObject();
+      assertThat(System.currentTimeMillis()).as("picks in the log").isLessThan(deadline);
+    } while (stats.getLong("totalPicks") < 3);
+    assertThat(stats.getJsonArray("members").getJsonObject(0).getJsonObject("skipped"))
+        .isEqualTo(new JsonObject().put("cap_hour", 1));
+    assertThat(stats.getJsonArray("members").getJsonObject(1).getJsonObject("skipped")).isEqualTo(new JsonObject());
+
     HttpResponse<Buffer> bad = await(api.get("/lead-rotations/" + id + "/preview?count=101"));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith("count:");

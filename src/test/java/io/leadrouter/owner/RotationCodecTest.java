@@ -6,6 +6,7 @@ import io.leadrouter.rotation.Caps;
 import io.leadrouter.rotation.Fallback;
 import io.leadrouter.rotation.Ledger;
 import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.MemberView;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.SkipReason;
@@ -61,5 +62,18 @@ class RotationCodecTest {
     assertThat(wire(keep)).isEqualTo(keep);
     Rotation.Pick pick = new Rotation.Pick("2311", 7, "req", 3L);
     assertThat(wire(pick)).isEqualTo(pick);
+    assertThat(wire(new Rotation.Preview("2311", 7, 12))).isEqualTo(new Rotation.Preview("2311", 7, 12));
+    assertThat(wire(new Rotation.Explain("2311", 7))).isEqualTo(new Rotation.Explain("2311", 7));
+  }
+
+  @Test
+  void outlookKeepsPlannedPicksAndMemberViews() {
+    Outlook preview = new Outlook(STATE, List.of(new Rotation.Planned(ALICE, List.of(), true),
+        new Rotation.Planned(BOB, List.of(new Rotation.Skip(10, SkipReason.CAP_HOUR)), false)), null);
+    assertThat(wire(preview)).isEqualTo(preview);
+    Outlook members = new Outlook(STATE, null, List.of(
+        new MemberView(ALICE, new Ledger.Counts(2, 4, 11), 0, SkipReason.CAP_HOUR, Instant.parse("2026-03-02T10:00:00Z")),
+        new MemberView(BOB, Ledger.Counts.ZERO, 3, null, null)));
+    assertThat(wire(members)).isEqualTo(members);
   }
 }

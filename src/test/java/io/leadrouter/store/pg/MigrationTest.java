@@ -34,15 +34,25 @@ class MigrationTest {
     MigrateResult result = Postgres.migrate(uri);
 
     assertThat(result.success).isTrue();
-    assertThat(result.migrationsExecuted).isEqualTo(3);
-    assertThat(result.targetSchemaVersion).isEqualTo("3");
+    assertThat(result.migrationsExecuted).isEqualTo(4);
+    assertThat(result.targetSchemaVersion).isEqualTo("4");
     assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         + " AND table_name <> 'flyway_schema_history' ORDER BY 1"))
         .containsExactly("app_user", "assignment", "group_token", "idempotency_key", "lead", "lead_event", "rotation",
             "rotation_member", "team", "team_member");
     assertThat(strings("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"))
         .contains("app_user_account_email_uq", "rotation_account_status_idx", "rotation_account_team_idx",
-            "assignment_pkey", "assignment_rotation_picked_idx", "assignment_rotation_user_idx");
+            "assignment_pkey", "assignment_rotation_picked_idx", "assignment_rotation_user_idx",
+            "assignment_fallback_idx");
+    // V4: the people columns (users' availability, rotation and member settings, the ledger, skipped picks)
+    assertThat(strings("SELECT table_name || '.' || column_name FROM information_schema.columns"
+        + " WHERE table_schema = 'public' AND column_name IN ('time_zone', 'working_hours', 'away_until', 'catch_up',"
+        + " 'fallback_rotation_id', 'fallback_user_id', 'follows_team', 'ledger', 'paused', 'cap_hour', 'cap_day',"
+        + " 'cap_week', 'skipped', 'repayment', 'fallback_from') ORDER BY 1"))
+        .containsExactly("app_user.away_until", "app_user.time_zone", "app_user.working_hours", "assignment.fallback_from",
+            "assignment.repayment", "assignment.skipped", "rotation.catch_up", "rotation.fallback_rotation_id",
+            "rotation.fallback_user_id", "rotation.follows_team", "rotation.ledger", "rotation.time_zone",
+            "rotation_member.cap_day", "rotation_member.cap_hour", "rotation_member.cap_week", "rotation_member.paused");
   }
 
   @Test
@@ -54,9 +64,9 @@ class MigrationTest {
 
     assertThat(again.success).isTrue();
     assertThat(again.migrationsExecuted).isZero();
-    assertThat(again.initialSchemaVersion).isEqualTo("3");
+    assertThat(again.initialSchemaVersion).isEqualTo("4");
     assertThat(schema()).isEqualTo(before);
-    assertThat(strings("SELECT count(*)::text FROM flyway_schema_history")).containsExactly("3");
+    assertThat(strings("SELECT count(*)::text FROM flyway_schema_history")).containsExactly("4");
   }
 
   /** Every column and index definition of the public schema. */
