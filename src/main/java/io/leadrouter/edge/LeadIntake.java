@@ -13,6 +13,7 @@ import io.leadrouter.store.Directory;
 import io.leadrouter.util.Sha256;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,9 +81,14 @@ public final class LeadIntake {
    */
   private Future<Idempotent.Response> assign(Source source, Map<String, Object> fields, Idempotent.Attempt attempt) {
     String requestId = "lead:" + UUID.randomUUID();
+    JsonObject why = new JsonObject().put("skipped", new JsonArray()); // of this call's pick (a recorded one: none)
     Future<RecordedPick> picked = attempt.recordedPick() != null ? Future.succeededFuture(attempt.recordedPick())
         : rotations.pick(source.accountId(), source.rotationId(), requestId)
         .map(r -> {
+          why.put("skipped", Views.skipped(r.picked().skipped()));
+          if (r.picked().fallbackFrom() != null) {
+            why.put("fallbackFrom", r.picked().fallbackFrom());
+          }
           Member m = r.picked().member();
           // a fallback pick is another rotation's: the lead names the rotation whose sequence it holds
           return new RecordedPick(r.picked().rotationId(), r.picked().sequence(), m.userId(), m.email(), m.name(),
@@ -95,7 +101,7 @@ public final class LeadIntake {
           fields, pick.at(), source.by(), pick.at(), source.by(), 0);
       return leads.createLead(lead, owner, source.by());
     }).recover(e -> notStored(source, pick, attempt, e)))
-        .map(lead -> new Idempotent.Response(201, LeadFields.view(lead).encode()));
+        .map(lead -> new Idempotent.Response(201, LeadFields.view(lead).mergeIn(why).encode()));
   }
 
   /** A token whose rotation was deleted is no longer a token: 401, as for an unknown one, not 404. */

@@ -133,6 +133,14 @@ class RotationPeopleApiTest {
     JsonObject p = picked(id);
     assertThat(p.getJsonObject("user").getLong("id")).isEqualTo(bob);
     assertThat(p.getJsonArray("skipped")).containsExactly(skip(ann, "paused"));
+    // a lead's owner is picked the same way, and its answer says whom the pick passed over
+    String token = await(api.post("/lead-rotations/" + id + "/tokens", new JsonObject().put("name", "form")))
+        .bodyAsJsonObject().getString("token");
+    HttpResponse<Buffer> lead = await(api.post("/v1/leads", new JsonObject().put("current_token", token)
+        .put("firstName", "Dana")));
+    assertThat(lead.statusCode()).as(lead.bodyAsString()).isEqualTo(201);
+    assertThat(lead.bodyAsJsonObject().getString("owner")).isEqualTo("bob@example.com");
+    assertThat(lead.bodyAsJsonObject().getJsonArray("skipped")).containsExactly(skip(ann, "paused"));
 
     await(api.patch("/lead-rotations/" + id + "/members/" + bob, new JsonObject().put("paused", true)));
     HttpResponse<Buffer> none = next(id);
