@@ -100,19 +100,11 @@ public final class Rotation {
       skipped = skipped == null ? List.of() : skipped;
     }
 
-    /** Not a fallback pick. */
-    public UserPicked(long rotationId, String accountId, long sequence, Member member, int position,
-        int newPosition, Member nextMember, int totalSlots, Instant at, String requestId, List<Skip> skipped,
-        boolean repayment) {
-      this(rotationId, accountId, sequence, member, position, newPosition, nextMember, totalSlots, at, requestId,
-          skipped, repayment, null);
-    }
-
-    /** Nobody skipped, not a repayment. */
+    /** Nobody skipped, not a repayment, not a fallback. */
     public UserPicked(long rotationId, String accountId, long sequence, Member member, int position,
         int newPosition, Member nextMember, int totalSlots, Instant at, String requestId) {
       this(rotationId, accountId, sequence, member, position, newPosition, nextMember, totalSlots, at,
-          requestId, List.of(), false);
+          requestId, List.of(), false, null);
     }
   }
 
