@@ -17,7 +17,8 @@ import java.util.Set;
 final class DirectoryRoutes {
 
   private static final int MAX_ROLE = 100;
-  private static final Set<String> USER_FIELDS = Set.of("email", "name", "roles", "active");
+  private static final Set<String> USER_FIELDS = Set.of("email", "name", "roles", "active", "timeZone",
+      "workingHours", "awayUntil");
   private static final Set<String> TEAM_FIELDS = Set.of("name", "active", "members");
 
   private final Directory store;
@@ -71,7 +72,9 @@ final class DirectoryRoutes {
     String name = Body.string(body, "name", false, Body.MAX_NAME);
     List<String> roles = Body.strings(body, "roles", MAX_ROLE);
     Boolean active = Body.bool(body, "active");
-    return new UserDraft(email, name, roles, active);
+    return new UserDraft(email, name, roles, active, Availabilities.timeZone(body), Availabilities.workingHours(body),
+        body.containsKey("workingHours") && body.getValue("workingHours") == null, Availabilities.awayUntil(body),
+        body.containsKey("awayUntil") && body.getValue("awayUntil") == null);
   }
 
   // ---- teams ------------------------------------------------------------------------------------------
