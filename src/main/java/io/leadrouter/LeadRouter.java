@@ -3,6 +3,7 @@ package io.leadrouter;
 import io.leadrouter.bus.EventBusApiVerticle;
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
+import io.leadrouter.directory.LiveDirectory;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.http.HttpApiVerticle;
 import io.leadrouter.http.HttpLimits;
@@ -48,9 +49,12 @@ public final class LeadRouter {
   private final List<OwnerStatus> owners = new ArrayList<>();
   private final ClusterNode cluster;
   private final Readiness readiness;
+  private final LiveDirectory people;
 
-  private LeadRouter(Vertx vertx, Stores stores, RotationService rotations, ClusterNode cluster) {
+  private LeadRouter(Vertx vertx, Stores stores, RotationService rotations, ClusterNode cluster,
+      LiveDirectory people) {
     this.vertx = vertx;
+    this.people = people;
     this.stores = stores;
     this.rotations = rotations;
     this.cluster = cluster;
@@ -75,10 +79,12 @@ public final class LeadRouter {
     RotationService service = cluster == null
         ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
-    LeadRouter app = new LeadRouter(vertx, stores, service, cluster);
-    Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
     Storage storage = stores.storage();
-    Edge edge = new Edge(storage.rotations(), storage.directory(), storage.assignmentLog(), stores.leads(), service,
+    // the directory as this node's owners see it; the edges write users through it so that it sees every change
+    LiveDirectory people = new LiveDirectory(vertx, storage.directory());
+    LeadRouter app = new LeadRouter(vertx, stores, service, cluster, people);
+    Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
+    Edge edge = new Edge(storage.rotations(), people.directory(), storage.assignmentLog(), stores.leads(), service,
         metrics, app.readiness::check, node, keyRetention);
     metrics.buildInfo(Version.VERSION);
     metrics.writeBufferCapacity(config.writeBufferMax());
@@ -88,6 +94,8 @@ public final class LeadRouter {
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
     List<Future<String>> owners = new ArrayList<>();
+    // HAND-OVER (branch picks): pass `people` (a People) to every PartitionOwnerVerticle below, through the
+    // owner's settings/constructor chain that defaults to People.EVERYONE
     for (int i = 0; i < config.owners(); i++) {
       OwnerStatus status = new OwnerStatus();
       app.owners.add(status);
@@ -96,7 +104,7 @@ public final class LeadRouter {
           : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status,
               cluster.ownership(), cluster.replica())));
     }
-    return Future.all(owners)
+    return people.start().compose(v -> Future.all(owners))
         .onSuccess(v -> owners.forEach(f -> app.deployments.add(f.result())))
         // before HTTP serves: the keys this node's previous process claimed and never finished (it crashed)
         // are free for the first retry to take over, instead of waiting for their leases to run out
@@ -165,6 +173,11 @@ public final class LeadRouter {
     return rotations;
   }
 
+  /** The directory as this node's owners see it. */
+  public LiveDirectory people() {
+    return people;
+  }
+
   public Stores stores() {
     return stores;
   }
@@ -185,6 +198,10 @@ public final class LeadRouter {
       })).compose(v -> vertx.timer(LEAVE_GRACE_MS)).mapEmpty();
     }
     chain = chain.compose(v -> undeploy(deployments.subList(0, owners.size()), failures))
+        .compose(v -> people.stop().recover(e -> {
+          failures.add(e);
+          return Future.succeededFuture();
+        }))
         .compose(v -> failures.isEmpty() ? Future.succeededFuture() : Future.failedFuture(failures.get(0)));
     if (cluster != null) {
       chain = chain.onComplete(v -> cluster.close());
