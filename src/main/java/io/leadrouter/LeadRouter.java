@@ -190,7 +190,13 @@ public final class LeadRouter {
    */
   public Future<Void> stop() {
     List<Throwable> failures = new ArrayList<>();
-    Future<Void> chain = undeploy(deployments.subList(owners.size(), deployments.size()), failures);
+    Future<Void> chain = undeploy(deployments.subList(owners.size(), deployments.size()), failures)
+        // no more user edits come through this node; its listener goes while the cluster is still there (the
+        // owners keep the view they have until they stop)
+        .compose(v -> people.stop().recover(e -> {
+          failures.add(e);
+          return Future.succeededFuture();
+        }));
     if (cluster != null) {
       chain = chain.compose(v -> cluster.handOver().recover(e -> {
         LOG.warn("cluster: handing partitions over failed ({}); leaving as they are", e.toString());
@@ -198,10 +204,6 @@ public final class LeadRouter {
       })).compose(v -> vertx.timer(LEAVE_GRACE_MS)).mapEmpty();
     }
     chain = chain.compose(v -> undeploy(deployments.subList(0, owners.size()), failures))
-        .compose(v -> people.stop().recover(e -> {
-          failures.add(e);
-          return Future.succeededFuture();
-        }))
         .compose(v -> failures.isEmpty() ? Future.succeededFuture() : Future.failedFuture(failures.get(0)));
     if (cluster != null) {
       chain = chain.onComplete(v -> cluster.close());
