@@ -1,6 +1,7 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.directory.TeamFollowers;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
@@ -22,9 +23,11 @@ final class DirectoryRoutes {
   private static final Set<String> TEAM_FIELDS = Set.of("name", "active", "members");
 
   private final Directory store;
+  private final TeamFollowers followers;
 
-  DirectoryRoutes(Directory store) {
+  DirectoryRoutes(Directory store, TeamFollowers followers) {
     this.store = store;
+    this.followers = followers;
   }
 
   // ---- users ------------------------------------------------------------------------------------------
@@ -129,6 +132,8 @@ final class DirectoryRoutes {
     HttpApiVerticle.respond(ctx, 200, members
         .compose(m -> store.updateTeam(caller.accountId(), id, new TeamDraft(name, active, m == null ? null : ids(m)),
             caller.subject()))
+        // the rotations that follow the team get its members before the answer (a retry of a failed one redoes it)
+        .compose(t -> followers.teamChanged(t, caller.subject()).map(t))
         .map(Views::team));
   }
 

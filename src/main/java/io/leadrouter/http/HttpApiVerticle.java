@@ -2,6 +2,7 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
+import io.leadrouter.directory.TeamFollowers;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Services;
 import io.leadrouter.error.ApiException;
@@ -101,7 +102,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
-    DirectoryRoutes d = new DirectoryRoutes(edge.directory());
+    DirectoryRoutes d = new DirectoryRoutes(edge.directory(), new TeamFollowers(edge.rotationStore(), edge.rotations()));
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
