@@ -34,8 +34,8 @@ class MigrationTest {
     MigrateResult result = Postgres.migrate(uri);
 
     assertThat(result.success).isTrue();
-    assertThat(result.migrationsExecuted).isEqualTo(3);
-    assertThat(result.targetSchemaVersion).isEqualTo("3");
+    assertThat(result.migrationsExecuted).isEqualTo(4);
+    assertThat(result.targetSchemaVersion).isEqualTo("4");
     assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         + " AND table_name <> 'flyway_schema_history' ORDER BY 1"))
         .containsExactly("app_user", "assignment", "group_token", "idempotency_key", "lead", "lead_event", "rotation",
@@ -43,6 +43,9 @@ class MigrationTest {
     assertThat(strings("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"))
         .contains("app_user_account_email_uq", "rotation_account_status_idx", "rotation_account_team_idx",
             "assignment_pkey", "assignment_rotation_picked_idx", "assignment_rotation_user_idx");
+    assertThat(strings("SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns"
+        + " WHERE table_name = 'app_user' AND column_name IN ('time_zone', 'working_hours', 'away_until') ORDER BY 1"))
+        .containsExactly("away_until timestamp with time zone YES", "time_zone text NO", "working_hours jsonb YES");
   }
 
   @Test
@@ -54,9 +57,9 @@ class MigrationTest {
 
     assertThat(again.success).isTrue();
     assertThat(again.migrationsExecuted).isZero();
-    assertThat(again.initialSchemaVersion).isEqualTo("3");
+    assertThat(again.initialSchemaVersion).isEqualTo("4");
     assertThat(schema()).isEqualTo(before);
-    assertThat(strings("SELECT count(*)::text FROM flyway_schema_history")).containsExactly("3");
+    assertThat(strings("SELECT count(*)::text FROM flyway_schema_history")).containsExactly("4");
   }
 
   /** Every column and index definition of the public schema. */
