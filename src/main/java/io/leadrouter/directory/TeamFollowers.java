@@ -5,6 +5,7 @@ import io.leadrouter.owner.ServiceException;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.RotationFilter;
 import io.leadrouter.store.RotationStore;
@@ -34,10 +35,12 @@ public final class TeamFollowers {
 
   private final RotationStore rotations;
   private final RotationService owners;
+  private final Directory directory;
 
-  public TeamFollowers(RotationStore rotations, RotationService owners) {
+  public TeamFollowers(RotationStore rotations, RotationService owners, Directory directory) {
     this.rotations = rotations;
     this.owners = owners;
+    this.directory = directory;
   }
 
   /** The team as just saved: brings every rotation of its account that follows it up to date. */
@@ -58,18 +61,25 @@ public final class TeamFollowers {
         });
   }
 
-  private Future<Void> follow(Team team, long rotationId, String actor) {
-    return owners.get(team.accountId(), rotationId).compose(state -> {
-      if (!state.followsTeam() || !Long.valueOf(team.id()).equals(state.teamId())) {
-        return Future.<Void>succeededFuture();
-      }
-      List<Member> members = members(state.members(), team);
-      return members.equals(state.members()) ? Future.<Void>succeededFuture()
-          : owners.update(new Rotation.Update(team.accountId(), rotationId, null, false, null, members, actor))
-              .<Void>mapEmpty();
-    }).recover(e -> e instanceof ServiceException s && s.status() == 404 ? Future.succeededFuture() // deleted meanwhile
-        : Future.failedFuture(new ServiceException(503, "team " + team.id() + " was saved, but rotation " + rotationId
-            + " that follows it was not updated (" + e.getMessage() + "); send the same request again")));
+  /**
+   * The team is read again just before each follower is updated: of two team edits racing, the follower ends
+   * with the team as last saved, whichever edit's request gets here last.
+   */
+  private Future<Void> follow(Team saved, long rotationId, String actor) {
+    return directory.getTeam(saved.accountId(), saved.id()).compose(team -> team == null
+        ? Future.<Void>succeededFuture() // deleted meanwhile (possible only once no rotation uses it)
+        : owners.get(team.accountId(), rotationId).compose(state -> {
+          if (!state.followsTeam() || !Long.valueOf(team.id()).equals(state.teamId())) {
+            return Future.<Void>succeededFuture();
+          }
+          List<Member> members = members(state.members(), team);
+          return members.equals(state.members()) ? Future.<Void>succeededFuture()
+              : owners.update(new Rotation.Update(team.accountId(), rotationId, null, false, null, members, actor))
+                  .<Void>mapEmpty();
+        }))
+        .recover(e -> e instanceof ServiceException s && s.status() == 404 ? Future.succeededFuture() // rotation deleted
+            : Future.failedFuture(new ServiceException(503, "team " + saved.id() + " was saved, but rotation "
+                + rotationId + " that follows it was not updated (" + e.getMessage() + "); send the same request again")));
   }
 
   /** The follower's members for the team: kept in place with their settings, new ones at the end with weight 1. */

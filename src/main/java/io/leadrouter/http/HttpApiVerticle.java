@@ -102,7 +102,8 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
-    DirectoryRoutes d = new DirectoryRoutes(edge.directory(), new TeamFollowers(edge.rotationStore(), edge.rotations()));
+    DirectoryRoutes d = new DirectoryRoutes(edge.directory(), new TeamFollowers(edge.rotationStore(), edge.rotations(),
+        edge.directory()));
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());

@@ -135,6 +135,23 @@ class LiveDirectoryTest {
   }
 
   @Test
+  void aChangeNobodyAnnouncedIsPickedUpByThePeriodicReRead(Vertx vertx) throws Exception {
+    LiveDirectory rereading = new LiveDirectory(vertx, store.directory(), 100);
+    await(rereading.start());
+    try {
+      User eve = user("eve@example.com");
+      await(rereading.load(ACCOUNT, List.of(eve.id())));
+      // written to the store directly: no cache hears of it
+      await(store.directory().updateUser(ACCOUNT, eve.id(), new UserDraft(null, "Eve E", null, false), "admin"));
+      within(2_000, () -> !rereading.view().availability(eve.id()).active());
+      assertThat(rereading.current(List.of(new Member(eve.id(), "eve@example.com", "eve", 1))).get(0).name())
+          .isEqualTo("Eve E");
+    } finally {
+      await(rereading.stop());
+    }
+  }
+
+  @Test
   void aUserOfAnotherAccountIsInactiveForThisOne() throws Exception {
     User dee = user("dee@example.com");
     await(here.load("other", List.of(dee.id())));
