@@ -51,6 +51,22 @@ class LeadOwnerNamesTest {
 
   @Test
   void leadOwnerFollowsTheDirectoryUsersEmail() throws Exception {
+    ownerFollowsTheDirectory(api);
+  }
+
+  @Test
+  void leadOwnerFollowsTheDirectoryUsersEmailInMemoryToo() throws Exception {
+    Vertx other = Vertx.vertx(); // a second node needs a Vert.x of its own
+    try {
+      TestApp memory = await(TestApp.start(other));
+      ownerFollowsTheDirectory(new Api(other, memory.port(), TestApp.token(other, "ops@example.com", "2311"), "2311"));
+      await(memory.app.stop());
+    } finally {
+      await(other.close());
+    }
+  }
+
+  private static void ownerFollowsTheDirectory(Api api) throws Exception {
     JsonObject rotation = await(api.createRotation(new JsonObject().put("name", "web").put("members", new JsonArray()
         .add(new JsonObject().put("email", "ann@example.com").put("weight", 1)))));
     long userId = Long.parseLong(rotation.getJsonArray("members").getJsonObject(0).getString("userId"));
