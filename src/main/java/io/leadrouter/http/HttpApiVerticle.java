@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,11 +48,14 @@ public final class HttpApiVerticle extends VerticleBase {
   private final JWTAuthOptions jwtOptions;
   private final Edge edge;
   private final HttpLimits limits;
+  private final boolean accessLog;
   private Authenticator authenticator;
   private HttpServer server;
   private Router router;
 
-  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits) {
+  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
+      boolean accessLog) {
+    this.accessLog = accessLog;
     this.host = host;
     this.port = port;
     this.jwtOptions = jwtOptions;
@@ -87,6 +91,10 @@ public final class HttpApiVerticle extends VerticleBase {
    * from the router itself, so that the OpenAPI document can be checked against what is really served.
    */
   public SortedSet<String> routes() {
+    return routes(router);
+  }
+
+  private static SortedSet<String> routes(Router router) {
     SortedSet<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
@@ -107,7 +115,9 @@ public final class HttpApiVerticle extends VerticleBase {
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
-    // first: hold any body until the caller is known, and the query and headers every route may use
+    // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
+    AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();
+    router.route().handler(ctx -> AccessLog.handler(ctx, templates.get()));
     router.route().handler(bodies::hold).handler(HttpApiVerticle::checkText);
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
@@ -177,6 +187,7 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     // past every route: 404, or 405 with Allow; and the one failure handler
     Answers.unmatchedAndFailures(router);
+    templates.set(accessLog ? AccessLog.Templates.of(routes(router)) : null);
     return router;
   }
 

@@ -133,7 +133,7 @@ final class RotationRoutes {
           + "/next-user to pick at most once per key");
     }
     HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), id,
-        ctx.request().getHeader("x-request-id")).map(Views::nextUser)
+        AccessLog.requestId(ctx)).map(Views::nextUser)
         .onSuccess(v -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
   }
 
