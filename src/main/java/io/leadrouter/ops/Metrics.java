@@ -27,6 +27,9 @@ public final class Metrics {
   private final Timer nextUser;
   private final Timer flush;
   private final Counter storeErrors;
+  /** Accounts that get a {@code leadrouter_picks_total} series of their own; the rest share {@code other}. */
+  static final int ACCOUNT_LABELS = 100;
+  private static final String OTHER = "other";
   private final Map<String, Counter> picks = new ConcurrentHashMap<>();
 
   public Metrics(MeterRegistry registry) {
@@ -79,10 +82,23 @@ public final class Metrics {
     storeErrors.increment();
   }
 
-  /** Picks per account; Prometheus derives picks per second with rate(). */
+  /**
+   * Picks per account; Prometheus derives picks per second with rate(). Account ids come from callers' tokens,
+   * so the label is bounded: the first {@value #ACCOUNT_LABELS} accounts seen get their own series, every
+   * later one counts under {@code account="other"} (a scrape never grows without bound).
+   */
   public Counter picks(String accountId) {
-    return picks.computeIfAbsent(accountId, a -> Counter.builder("leadrouter.picks").tag("account", a)
-        .description("picks handed out").register(registry));
+    Counter counter = picks.get(accountId);
+    if (counter != null) {
+      return counter;
+    }
+    String label = picks.size() < ACCOUNT_LABELS ? accountId : OTHER;
+    Counter shared = Counter.builder("leadrouter.picks").tag("account", label).description("picks handed out")
+        .register(registry);
+    if (label.equals(accountId)) {
+      picks.putIfAbsent(accountId, shared);
+    }
+    return shared;
   }
 
   /** {@code leadrouter_writebehind_capacity}: write-buffer-max, what each owner's backlog is measured against. */
