@@ -105,6 +105,25 @@ public final class HttpApiVerticle extends VerticleBase {
     return routes;
   }
 
+  /** Paths under these (as Vert.x's {@code /prefix*}) need a JWT; {@code /v1/leads} only for GET and HEAD (POST takes an ingest token). */
+  private static final String[] JWT_PREFIXES = {"/lead-rotations", "/teams", "/users", "GET /v1/leads"};
+  private static final String[] ORG_PREFIXES = {"/api/"};
+
+  /** Runs {@code handler} when the request's path is under one of {@code prefixes}, else passes the request on. */
+  private static void guard(RoutingContext ctx, String[] prefixes, Handler<RoutingContext> handler) {
+    String path = ctx.normalizedPath();
+    for (String prefix : prefixes) {
+      boolean getOnly = prefix.startsWith("GET ");
+      HttpMethod method = ctx.request().method();
+      if (getOnly ? (method == HttpMethod.GET || method == HttpMethod.HEAD) && path.startsWith(prefix.substring(4))
+          : path.startsWith(prefix)) {
+        handler.handle(ctx);
+        return;
+      }
+    }
+    ctx.next();
+  }
+
   private Router buildRouter() {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
@@ -134,11 +153,13 @@ public final class HttpApiVerticle extends VerticleBase {
     // a body is read only after its caller is authenticated, within the node's budget of bytes in flight, and
     // only on the routes that take one (`body`); elsewhere a body is never read (dropped after the answer),
     // and one declared over the limit is refused (413) at once
-    for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
-      router.route(prefix).handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
-    }
-    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
-    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.declaredWithin(MAX_BODY));
+    // (routes without a path: a prefix route would be named in the HTTP metrics' route label, before the
+    // operation's own template)
+    Handler<RoutingContext> declared = bodies.declaredWithin(MAX_BODY);
+    router.route().handler(ctx -> guard(ctx, JWT_PREFIXES, this::authenticate));
+    router.route().handler(ctx -> guard(ctx, JWT_PREFIXES, declared));
+    router.route().handler(ctx -> guard(ctx, ORG_PREFIXES, this::authenticateOrg));
+    router.route().handler(ctx -> guard(ctx, ORG_PREFIXES, declared));
     UnaryOperator<Route> body = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
 
     body.apply(router.post("/lead-rotations")).handler(r::create);
