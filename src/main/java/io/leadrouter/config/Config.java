@@ -49,7 +49,8 @@ public record Config(
     long httpHeaderTimeoutMs,
     long httpBodyTimeoutMs,
     int httpIdleSeconds,
-    boolean accessLog) {
+    boolean accessLog,
+    int managementPort) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = Settings.TABLE;
@@ -128,7 +129,8 @@ public record Config(
         p.integer("http-header-timeout-ms", 100, 600_000),
         p.integer("http-body-timeout-ms", 100, 3_600_000),
         p.integer("http-idle-seconds", 1, 86_400),
-        p.bool("access-log"));
+        p.bool("access-log"),
+        p.integer("management-port", 0, 65535));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }

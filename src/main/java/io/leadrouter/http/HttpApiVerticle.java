@@ -49,13 +49,16 @@ public final class HttpApiVerticle extends VerticleBase {
   private final Edge edge;
   private final HttpLimits limits;
   private final boolean accessLog;
+  /** False when a management port serves /metrics (account ids stay off the clients' port). */
+  private final boolean servesMetrics;
   private Authenticator authenticator;
   private HttpServer server;
   private Router router;
 
   public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
-      boolean accessLog) {
+      boolean accessLog, boolean servesMetrics) {
     this.accessLog = accessLog;
+    this.servesMetrics = servesMetrics;
     this.host = host;
     this.port = port;
     this.jwtOptions = jwtOptions;
@@ -144,7 +147,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/health/ready").handler(ctx -> edge.readiness().get().onSuccess(status -> ctx.response()
         .setStatusCode(status.getString("status").equals("UP") ? 200 : 503)
         .putHeader("content-type", "application/json").end(status.toBuffer())).onFailure(ctx::fail));
-    if (edge.metrics().registry() instanceof PrometheusMeterRegistry prometheus) {
+    if (servesMetrics && edge.metrics().registry() instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
     // the API's OpenAPI 3 document: public, like any API reference
