@@ -2,7 +2,9 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Contract;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.ReassignInput;
 import io.leadrouter.edge.Services;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.store.Text;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -62,7 +65,11 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
-    router = buildRouter();
+    return Contract.load(vertx).compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(Contract contract) {
+    router = buildRouter(contract);
     HeaderDeadline headers = new HeaderDeadline(vertx, limits.headerTimeoutMs());
     // no h2c: while it sniffs for the HTTP/2 preface, a connection has no HttpConnection yet, so the header
     // deadline could not close one that never sends a whole request line (nothing here speaks HTTP/2)
@@ -97,7 +104,7 @@ public final class HttpApiVerticle extends VerticleBase {
     return routes;
   }
 
-  private Router buildRouter() {
+  private Router buildRouter(Contract contract) {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
@@ -118,9 +125,9 @@ public final class HttpApiVerticle extends VerticleBase {
     if (edge.metrics().registry() instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
-    // the API's OpenAPI 3 document: public, like any API reference
+    // the API's OpenAPI 3 document: public, like any API reference; the very bytes bodies are checked against
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-        .sendFile("openapi.json"));
+        .end(contract.document()));
     // a body is read only after its caller is authenticated, within the node's budget of bytes in flight, and
     // only on the routes that take one (`body`); elsewhere a body is never read (dropped after the answer),
     // and one declared over the limit is refused (413) at once
@@ -129,42 +136,50 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     router.get("/v1/leads*").handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
     router.route("/api/*").handler(this::authenticateOrg).handler(bodies.declaredWithin(MAX_BODY));
-    UnaryOperator<Route> body = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
+    UnaryOperator<Route> reads = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
+    // then, before its handler, the body is checked against its operation's schema in the API document
+    BiFunction<Route, String, Route> body = (route, operationId) -> reads.apply(route)
+        .handler(Body.validated(contract, operationId));
 
-    body.apply(router.post("/lead-rotations")).handler(r::create);
+    body.apply(router.post("/lead-rotations"), "createLeadRotation").handler(r::create);
     router.get("/lead-rotations").handler(r::list);
     router.get("/lead-rotations/:rotationId").handler(r::get);
-    body.apply(router.put("/lead-rotations/:rotationId")).handler(r::update);
+    body.apply(router.put("/lead-rotations/:rotationId"), "updateLeadRotation").handler(r::update);
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
-    body.apply(router.patch("/lead-rotations/:rotationId/status")).handler(r::changeStatus);
+    body.apply(router.patch("/lead-rotations/:rotationId/status"), "changeLeadRotationStatus")
+        .handler(r::changeStatus);
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
     router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
 
-    body.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
-    body.apply(router.post("/lead-rotations/:rotationId/tokens")).handler(l::createToken);
+    reads.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
+    body.apply(router.post("/lead-rotations/:rotationId/tokens"), "createIngestToken").handler(l::createToken);
     router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
     router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);
 
     // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
-    withBody(bodies.admit(MAX_LEAD_BODY, true), MAX_LEAD_BODY).apply(router.post("/v1/leads")).handler(l::create);
+    withBody(bodies.admit(MAX_LEAD_BODY, true), MAX_LEAD_BODY).apply(router.post("/v1/leads"))
+        .handler(Body.validated(contract, "createLead", true, LeadRoutes::hasToken, RoutingContext::fail))
+        .handler(l::create);
     router.get("/v1/leads").handler(l::list);
     router.get("/v1/leads/:leadId").handler(l::get);
     router.get("/v1/leads/:leadId/assignments").handler(l::assignments);
 
-    body.apply(router.post("/api/v2/pub/application/reassign")).handler(a::reassign);
+    reads.apply(router.post("/api/v2/pub/application/reassign"))
+        .handler(Body.validated(contract, ReassignInput.OPERATION, false, b -> {}, ReassignRoutes::refuse))
+        .handler(a::reassign);
     router.get("/api/integration/GetUsers").handler(a::getUsers);
 
-    body.apply(router.post("/teams")).handler(d::createTeam);
+    body.apply(router.post("/teams"), "createTeam").handler(d::createTeam);
     router.get("/teams").handler(d::listTeams);
     router.get("/teams/:teamId").handler(d::getTeam);
-    body.apply(router.put("/teams/:teamId")).handler(d::updateTeam);
+    body.apply(router.put("/teams/:teamId"), "updateTeam").handler(d::updateTeam);
     router.delete("/teams/:teamId").handler(d::deleteTeam);
 
-    body.apply(router.post("/users")).handler(d::createUser);
+    body.apply(router.post("/users"), "createUser").handler(d::createUser);
     router.get("/users").handler(d::listUsers);
     router.get("/users/:userId").handler(d::getUser);
-    body.apply(router.put("/users/:userId")).handler(d::updateUser);
+    body.apply(router.put("/users/:userId"), "updateUser").handler(d::updateUser);
     router.delete("/users/:userId").handler(d::deleteUser);
 
     // HEAD wherever GET: the same handlers, and the server sends the headers only; except next-user, whose
