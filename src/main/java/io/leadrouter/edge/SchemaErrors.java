@@ -38,6 +38,18 @@ final class SchemaErrors {
 
   static ApiException translate(JsonObject document, JsonObject bodySchema, OutputUnit result, JsonObject body,
       String prefix) {
+    try {
+      return explain(document, bodySchema, result, body, prefix);
+    } catch (RuntimeException e) {
+      // a keyword this class does not know how to say: the validator's own words, still a 400
+      OutputUnit first = result.getErrors() == null || result.getErrors().isEmpty() ? result
+          : result.getErrors().get(result.getErrors().size() - 1);
+      return ApiException.invalidField(path(prefix, pointer(first.getInstanceLocation())), String.valueOf(first.getError()));
+    }
+  }
+
+  private static ApiException explain(JsonObject document, JsonObject bodySchema, OutputUnit result, JsonObject body,
+      String prefix) {
     List<Leaf> leaves = new ArrayList<>();
     for (OutputUnit e : result.getErrors() == null ? List.<OutputUnit>of() : result.getErrors()) {
       List<String> keywordPath = pointer(e.getKeywordLocation());
@@ -189,6 +201,11 @@ final class SchemaErrors {
   private static JsonObject resolve(JsonObject document, JsonObject root, List<String> path) {
     Object node = root;
     for (String segment : path) {
+      // the validator may have resolved a reference itself (the body's own schema is one): follow it here too
+      while (!segment.equals("$ref") && node instanceof JsonObject o && o.getString("$ref") != null
+          && !o.containsKey(segment)) {
+        node = ref(document, o.getString("$ref"));
+      }
       if (segment.equals("$ref") && node instanceof JsonObject o && o.getString("$ref") != null) {
         node = ref(document, o.getString("$ref"));
       } else if (node instanceof JsonObject o) {
@@ -198,6 +215,9 @@ final class SchemaErrors {
       } else {
         return null;
       }
+    }
+    while (node instanceof JsonObject o && o.getString("$ref") != null && o.size() == 1) {
+      node = ref(document, o.getString("$ref"));
     }
     return node instanceof JsonObject o ? o : null;
   }
