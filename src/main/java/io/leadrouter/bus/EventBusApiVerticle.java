@@ -164,7 +164,7 @@ public final class EventBusApiVerticle extends VerticleBase {
       JsonObject body = object(r.body(), "reassign");
       Text.checkJson(body, "reassign");
       applied = services.reassignment().reassign(r.caller().accountId(), r.caller().subject(),
-          ReassignInput.parse(contract, body, "reassign"));
+          ReassignInput.parse(contract, body, ""));
     } catch (ApiException e) {
       applied = Future.failedFuture(e instanceof Reassignment.Refused ? e : new Reassignment.Refused(e.getMessage()));
     }

@@ -71,11 +71,7 @@ public final class Contract {
     CompletableFuture<Contract> loaded = LOADED.compareAndExchange(null, mine);
     if (loaded == null) {
       vertx.executeBlocking(Contract::readDocument)
-          .compose(bytes -> {
-            JsonObject raw = new JsonObject(bytes);
-            return OpenAPIContract.from(vertx, raw.copy())
-                .map(contract -> new Contract(bytes, raw, contract));
-          })
+          .compose(bytes -> from(vertx, bytes))
           .onSuccess(mine::complete)
           .onFailure(e -> {
             LOADED.compareAndSet(mine, null); // a later start may try again
@@ -84,6 +80,12 @@ public final class Contract {
       loaded = mine;
     }
     return Future.fromCompletionStage(loaded, vertx.getOrCreateContext());
+  }
+
+  /** A contract of the document {@code bytes}, not shared: the process's own is {@link #load}'s. */
+  public static Future<Contract> from(Vertx vertx, Buffer bytes) {
+    JsonObject raw = new JsonObject(bytes);
+    return OpenAPIContract.from(vertx, raw.copy()).map(contract -> new Contract(bytes, raw, contract));
   }
 
   private static Buffer readDocument() {

@@ -69,14 +69,14 @@ final class SchemaErrors {
     if (leaves.isEmpty()) {
       return ApiException.invalidField(prefix.isEmpty() ? "body" : prefix, "does not match the API document");
     }
-    int depth = leaves.stream().mapToInt(l -> l.at().size()).max().orElse(0);
-    List<Leaf> deepest = leaves.stream().filter(l -> l.at().size() == depth).toList();
+    int depth = leaves.stream().mapToInt(SchemaErrors::depth).max().orElse(0);
+    List<Leaf> deepest = leaves.stream().filter(l -> depth(l) == depth).toList();
     List<Leaf> meant = deepest.stream().filter(l -> !(l.inBranch() && l.keyword().equals("type"))).toList();
     if (meant.isEmpty()) {
       // every alternative refused the value's type: say which types would do
       Set<String> types = new LinkedHashSet<>();
       deepest.forEach(l -> types.addAll(types(l.schema())));
-      return ApiException.invalidField(path(prefix, deepest.get(0).at()), "must be " + String.join(" or ", types));
+      return ApiException.invalidField(path(prefix, deepest.get(0).at()), "must be " + alternatives(List.copyOf(types)));
     }
     List<Leaf> required = meant.stream().filter(l -> l.keyword().equals("required")).toList();
     if (required.size() > 1 && required.size() == meant.size()) {
@@ -84,8 +84,17 @@ final class SchemaErrors {
       String names = required.stream().map(l -> property(l.text())).distinct().collect(Collectors.joining(" or "));
       return ApiException.invalidField(path(prefix, required.get(0).at()), "needs " + names);
     }
-    Leaf leaf = meant.stream().min(Comparator.comparing(l -> l.keyword().equals("required") ? 1 : 0)).orElseThrow();
+    // a `not` of the document says why a field is refused better than "unknown field"; "required" says least
+    Leaf leaf = meant.stream().min(Comparator.comparing(l -> l.keyword().equals("not") ? 0
+        : l.keyword().equals("required") ? 2 : 1)).orElseThrow();
     return say(leaf, value(body, leaf.at()), prefix);
+  }
+
+  /** How deep in the body an error is: one below its object for a field that is missing or refused there. */
+  private static int depth(Leaf l) {
+    boolean aboutAField = l.keyword().equals("required")
+        || l.keyword().equals("not") && l.schema().getJsonObject("not", new JsonObject()).containsKey("required");
+    return l.at().size() + (aboutAField ? 1 : 0);
   }
 
   private static ApiException say(Leaf l, Object value, String prefix) {
@@ -94,7 +103,7 @@ final class SchemaErrors {
     return switch (l.keyword()) {
       case "required" -> ApiException.invalidField(child(path, property(l.text())), "required");
       case "additionalProperties", "unevaluatedProperties" -> ApiException.invalidField(path, "unknown field");
-      case "type" -> ApiException.invalidField(path, "must be " + String.join(" or ", types(s)));
+      case "type" -> ApiException.invalidField(path, "must be " + alternatives(types(s)));
       case "enum" -> ApiException.invalidField(path, "must be one of " + s.getJsonArray("enum").stream()
           .map(String::valueOf).collect(Collectors.joining(", ")) + ", got " + shown(value));
       case "const" -> ApiException.invalidField(path, "must be " + s.getValue("const") + ", got " + shown(value));
@@ -142,13 +151,25 @@ final class SchemaErrors {
     } else if (t != null) {
       names.add(String.valueOf(t));
     }
-    return names.stream().filter(n -> !n.equals("null") || names.size() == 1).map(SchemaErrors::typeName).toList();
+    return names.stream().flatMap(n -> typeWords(n).stream()).toList();
+  }
+
+  /** {@code a, b or c}. */
+  private static String alternatives(List<String> words) {
+    if (words.size() <= 1) {
+      return words.isEmpty() ? "something else" : words.get(0);
+    }
+    return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
+  }
+
+  /** The words of a JSON type ({@code boolean} is two: true, false). */
+  private static List<String> typeWords(String type) {
+    return type.equals("boolean") ? List.of("true", "false") : List.of(typeName(type));
   }
 
   private static String typeName(String type) {
     return switch (type) {
       case "integer" -> "a whole number";
-      case "boolean" -> "true or false";
       case "array" -> "an array";
       case "object" -> "an object";
       case "null" -> "null";
