@@ -31,6 +31,8 @@ import java.util.function.Consumer;
 public final class Body {
 
   private static final String VALID = "body.valid";
+  /** Bodies up to this size are checked on the event loop (well under a millisecond); larger ones on a worker. */
+  static final int INLINE_BYTES = 8 * 1024;
 
   private Body() {}
 
@@ -53,14 +55,33 @@ public final class Body {
       try {
         body = parse(ctx, jsonType);
         first.accept(body);
-        contract.check(operationId, body, "");
+        if (ctx.body().length() <= INLINE_BYTES) {
+          contract.check(operationId, body, "");
+          accepted(ctx, body);
+          return;
+        }
       } catch (ApiException e) {
         refused.accept(ctx, e);
         return;
       }
-      ctx.put(VALID, body);
-      ctx.next();
+      // the validator costs about 0.1 ms per array item (1.4 s for 10,000 members): a big body is checked on a
+      // worker, so that the event loop keeps serving picks meanwhile
+      ctx.vertx().<Void>executeBlocking(() -> {
+        contract.check(operationId, body, "");
+        return null;
+      }, false).onSuccess(v -> accepted(ctx, body)).onFailure(e -> {
+        if (e instanceof ApiException refusal) {
+          refused.accept(ctx, refusal);
+        } else {
+          ctx.fail(e);
+        }
+      });
     };
+  }
+
+  private static void accepted(RoutingContext ctx, JsonObject body) {
+    ctx.put(VALID, body);
+    ctx.next();
   }
 
   static Handler<RoutingContext> validated(Contract contract, String operationId) {

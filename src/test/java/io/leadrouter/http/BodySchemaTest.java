@@ -103,6 +103,23 @@ class BodySchemaTest {
   }
 
   @Test
+  void aBigBodyIsCheckedOffTheEventLoopWithTheSameAnswers() throws Exception {
+    JsonArray members = new JsonArray();
+    for (int i = 0; i < 300; i++) {
+      members.add(new JsonObject().put("email", "member" + i + "@example.com").put("weight", 1 + i % 10));
+    }
+    JsonObject body = new JsonObject().put("members", members);
+    assertThat(body.encode().length()).as("over the inline limit").isGreaterThan(Body.INLINE_BYTES);
+    String r = "/lead-rotations/" + rotation;
+    members.getJsonObject(299).put("weight", 11);
+    refused(HttpMethod.PUT, r, body, "members[299].weight", "must be at most 10, got 11");
+    members.getJsonObject(299).put("weight", 10);
+    HttpResponse<Buffer> updated = send(HttpMethod.PUT, r, body);
+    assertThat(updated.statusCode()).as(updated.bodyAsString()).isEqualTo(200);
+    assertThat(updated.bodyAsJsonObject().getJsonArray("members")).hasSize(300);
+  }
+
+  @Test
   void aReassignmentThatIsNotTheSchemasIsRefusedAsTheIntegrationAnswers() throws Exception {
     String path = "/api/v2/pub/application/reassign?orgId=2311";
     JsonObject primary = new JsonObject().put("Email", "a@example.com");
