@@ -116,7 +116,8 @@ public final class LeadRouter {
           List<Future<String>> servers = new ArrayList<>();
           HttpLimits limits = HttpLimits.of(config); // one body budget for the whole node
           for (int i = 0; i < config.httpInstances(); i++) {
-            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits);
+            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits,
+                config.accessLog());
             app.http.add(v);
             servers.add(vertx.deployVerticle(v));
           }

@@ -13,17 +13,16 @@ import io.leadrouter.edge.Services;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Directory;
 import io.leadrouter.store.Text;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +58,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final Edge edge;
   private final RotationService rotations;
   private final Directory directory;
-  private final Timer nextUserLatency;
+  private final Metrics metrics;
   private Authenticator authenticator;
   private Services services;
   private Contract contract;
@@ -69,7 +68,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     this.edge = edge;
     this.rotations = edge.rotations();
     this.directory = edge.directory();
-    this.nextUserLatency = edge.metrics().nextUserLatency();
+    this.metrics = edge.metrics();
   }
 
   @Override
@@ -125,7 +124,7 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   private Future<JsonObject> nextUser(Request r, long started) {
     return rotations.pick(r.caller().accountId(), rotationId(r.body()), r.header("x-request-id")).map(Views::nextUser)
-        .onSuccess(reply -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+        .onComplete(reply -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e));
   }
 
   private Future<JsonObject> getRotation(Request r, long started) {

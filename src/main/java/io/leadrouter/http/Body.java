@@ -9,6 +9,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -31,6 +33,8 @@ import java.util.function.Consumer;
 public final class Body {
 
   private static final String VALID = "body.valid";
+  /** Headers whose values are stored or echoed (x-request-id goes into the assignment log). */
+  private static final String[] TEXT_HEADERS = {"x-account-id", "x-request-id", "idempotency-key"};
   /** Bodies up to this size are checked on the event loop (well under a millisecond); larger ones on a worker. */
   static final int INLINE_BYTES = 8 * 1024;
 
@@ -171,6 +175,36 @@ public final class Body {
       }
     }
     return whole(v, path);
+  }
+
+  /** Query parameters, and the headers handlers use as text, must be text the store can keep. */
+  static void checkText(RoutingContext ctx) {
+    MultiMap query;
+    try {
+      query = ctx.queryParams();
+    } catch (RuntimeException e) {
+      ctx.fail(ApiException.invalid("query: malformed query string"));
+      return;
+    }
+    for (Map.Entry<String, String> p : query) {
+      if (Text.problem(p.getKey()) != null) {
+        ctx.fail(ApiException.invalid("query: a parameter name " + Text.problem(p.getKey())));
+        return;
+      }
+      String problem = Text.problem(p.getValue());
+      if (problem != null) {
+        ctx.fail(ApiException.invalid(p.getKey() + ": " + problem));
+        return;
+      }
+    }
+    for (String header : TEXT_HEADERS) {
+      String value = ctx.request().getHeader(header);
+      if (value != null && Text.problem(value) != null) {
+        ctx.fail(ApiException.invalid(header + ": " + Text.problem(value)));
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /** A positive integer path parameter. */

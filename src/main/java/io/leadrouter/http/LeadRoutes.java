@@ -171,7 +171,7 @@ final class LeadRoutes {
     String body = ctx.body() == null ? "" : ctx.body().asString();
     send(ctx, idempotent.run(caller.accountId(), "next-user", key,
         Idempotent.hash(String.valueOf(rotationId), Idempotent.canonical(body)),
-        attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
+        attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? AccessLog.requestId(ctx)
             : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
   }
 }

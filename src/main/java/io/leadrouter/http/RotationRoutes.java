@@ -4,6 +4,7 @@ import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.Rotation;
@@ -17,9 +18,7 @@ import io.leadrouter.store.Team;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Handlers of {@code /lead-rotations}: configuration goes to the store (create) or the owner, picks to the owner. */
@@ -28,13 +27,13 @@ final class RotationRoutes {
   private final RotationStore store;
   private final Directory directory;
   private final RotationService rotations;
-  private final Timer nextUserLatency;
+  private final Metrics metrics;
 
   RotationRoutes(Edge edge) {
     this.store = edge.rotationStore();
     this.directory = edge.directory();
     this.rotations = edge.rotations();
-    this.nextUserLatency = edge.metrics().nextUserLatency();
+    this.metrics = edge.metrics();
   }
 
   void create(RoutingContext ctx) {
@@ -121,8 +120,8 @@ final class RotationRoutes {
           + "/next-user to pick at most once per key");
     }
     HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), id,
-        ctx.request().getHeader("x-request-id")).map(Views::nextUser)
-        .onSuccess(v -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
+        AccessLog.requestId(ctx)).map(Views::nextUser)
+        .onComplete(v -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e)));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------

@@ -62,7 +62,9 @@ class ClusterOpsTest {
       assertThat(scrape).contains("leadrouter_cluster_members 1.0").contains("leadrouter_cluster_quorum_present 1.0")
           .contains("leadrouter_cluster_size 1.0").contains("leadrouter_cluster_partitions_owned 61.0")
           .contains("leadrouter_build_info{version=\"" + Version.VERSION + "\"} 1")
-          .contains("leadrouter_writebehind_capacity 100000.0");
+          .contains("leadrouter_writebehind_capacity 100000.0")
+          // HTTP latency as histogram buckets by route template (aggregatable over members)
+          .contains("route=\"/lead-rotations/:rotationId/next-user\"").doesNotContain(">/lead-rotations");
 
       Set<String> exported = new TreeSet<>();
       for (String line : scrape.split("\n")) {

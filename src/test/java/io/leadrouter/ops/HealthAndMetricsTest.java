@@ -36,9 +36,11 @@ class HealthAndMetricsTest {
       for (int i = 0; i < 7; i++) {
         assertThat(api.get("/lead-rotations/" + id + "/next-user").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       }
+      assertThat(api.get("/lead-rotations/99999999/next-user").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
       String metrics = anonymous.get("/metrics").await(10, TimeUnit.SECONDS).bodyAsString();
       assertThat(metrics).contains("leadrouter_picks_total{account=\"2311\"} 7.0")
-          .contains("leadrouter_next_user_seconds_count 7")
+          .contains("leadrouter_next_user_seconds_count{outcome=\"picked\"} 7")
+          .contains("leadrouter_next_user_seconds_count{outcome=\"refused\"} 1")
           .contains("leadrouter_next_user_seconds_bucket")
           .contains("leadrouter_writebehind_backlog{owner=\"0\"}")
           .contains("leadrouter_rotations_active")
