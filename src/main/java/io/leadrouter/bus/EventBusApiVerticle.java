@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       UnassignAllOtherUsers}}}; reply: {@code {"Message", "Success"}} as over HTTP ({@code Success: false}
  *       for a refused request).
  * </ul>
+ * The {@code lead} and {@code reassign} objects are checked against the same schemas of the API document as the
+ * HTTP bodies ({@link Contract}); a lead's refusal names {@code lead.<field>}.
  * Failure: a {@code ReplyException} whose failure code is the HTTP status (400, 401, 403, 404, 409, 503) and
  * whose message is the HTTP error message.
  */
