@@ -2,6 +2,7 @@ package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Contract;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Idempotent;
 import io.leadrouter.edge.LeadFields;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       UnassignAllOtherUsers}}}; reply: {@code {"Message", "Success"}} as over HTTP ({@code Success: false}
  *       for a refused request).
  * </ul>
+ * The {@code lead} and {@code reassign} objects are checked against the same schemas of the API document as the
+ * HTTP bodies ({@link Contract}); a lead's refusal names {@code lead.<field>}.
  * Failure: a {@code ReplyException} whose failure code is the HTTP status (400, 401, 403, 404, 409, 503) and
  * whose message is the HTTP error message.
  */
@@ -60,6 +63,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final Metrics metrics;
   private Authenticator authenticator;
   private Services services;
+  private Contract contract;
 
   public EventBusApiVerticle(JWTAuthOptions jwtOptions, Edge edge) {
     this.jwtOptions = jwtOptions;
@@ -73,6 +77,13 @@ public final class EventBusApiVerticle extends VerticleBase {
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
     services = Services.of(vertx, edge);
+    return Contract.load(vertx).compose(c -> {
+      contract = c;
+      return listen();
+    });
+  }
+
+  private Future<?> listen() {
     return Future.join(
         vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, this::nextUser)).completion(),
         vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, this::getRotation)).completion(),
@@ -128,6 +139,12 @@ public final class EventBusApiVerticle extends VerticleBase {
     long rotationId = rotationId(r.body());
     JsonObject lead = object(r.body(), "lead");
     Text.checkJson(lead, "lead");
+    if (lead.containsKey("current_token")) {
+      throw ApiException.invalidField("lead.current_token", "unknown field (the caller's JWT names the rotation)");
+    }
+    // the document's CreateLead is the lead's fields plus the ingest token, which the bus has no use for: the
+    // lead is checked as if it carried one
+    contract.check("createLead", lead.copy().put("current_token", "event-bus"), "lead");
     var fields = LeadFields.parse(lead);
     String key = Idempotent.validKey(r.header("idempotency-key"));
     LeadIntake.Source source = new LeadIntake.Source(r.caller().accountId(), rotationId, r.caller().subject());
@@ -147,7 +164,8 @@ public final class EventBusApiVerticle extends VerticleBase {
     try {
       JsonObject body = object(r.body(), "reassign");
       Text.checkJson(body, "reassign");
-      applied = services.reassignment().reassign(r.caller().accountId(), r.caller().subject(), ReassignInput.parse(body));
+      applied = services.reassignment().reassign(r.caller().accountId(), r.caller().subject(),
+          ReassignInput.parse(contract, body, ""));
     } catch (ApiException e) {
       applied = Future.failedFuture(e instanceof Reassignment.Refused ? e : new Reassignment.Refused(e.getMessage()));
     }
