@@ -7,6 +7,8 @@ import io.leadrouter.directory.LiveDirectory;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.http.HttpApiVerticle;
 import io.leadrouter.http.HttpLimits;
+import io.leadrouter.ops.ManagementVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.leadrouter.owner.OwnerSettings;
 import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
@@ -45,6 +47,7 @@ public final class LeadRouter {
   private final Stores stores;
   private final List<String> deployments = new ArrayList<>();
   private final List<HttpApiVerticle> http = new ArrayList<>();
+  private ManagementVerticle management;
   private final RotationService rotations;
   private final List<OwnerStatus> owners = new ArrayList<>();
   private final ClusterNode cluster;
@@ -124,12 +127,17 @@ public final class LeadRouter {
           List<Future<String>> servers = new ArrayList<>();
           HttpLimits limits = HttpLimits.of(config); // one body budget for the whole node
           for (int i = 0; i < config.httpInstances(); i++) {
-            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits);
+            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits,
+                config.accessLog(), config.managementPort() == 0);
             app.http.add(v);
             servers.add(vertx.deployVerticle(v));
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
+        .compose(v -> config.managementPort() == 0 ? Future.succeededFuture()
+            : vertx.deployVerticle(app.management = new ManagementVerticle(config.httpHost(), config.managementPort(),
+                metrics.registry() instanceof PrometheusMeterRegistry p ? p : null, app.readiness::check))
+            .onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(storage.assignmentLog(), stores.leads(),
             Clock.systemUTC(), keyRetention, Duration.ofDays(config.historyRetentionDays()),
             Duration.ofSeconds(config.purgeIntervalSeconds()))))
@@ -162,6 +170,11 @@ public final class LeadRouter {
 
   public int httpPort() {
     return http.get(0).actualPort();
+  }
+
+  /** The management port ({@code management-port}), or 0 when metrics and probes share the API's port. */
+  public int managementPort() {
+    return management == null ? 0 : management.actualPort();
   }
 
   /** The operations the HTTP API serves ({@link HttpApiVerticle#routes()}). */

@@ -9,10 +9,17 @@ package io.leadrouter.error;
 public class ApiException extends RuntimeException {
 
   private final ErrorKind kind;
+  /** The path of the request field that was wrong ({@code members[2].weight}), or null when none is known. */
+  private final String field;
 
   public ApiException(ErrorKind kind, String message) {
+    this(kind, message, (String) null);
+  }
+
+  private ApiException(ErrorKind kind, String message, String field) {
     super(message, null, false, false);
     this.kind = kind;
+    this.field = field;
   }
 
   /** For a status of the {@link ErrorKind} table (any other is {@link ErrorKind#INTERNAL}). */
@@ -23,11 +30,16 @@ public class ApiException extends RuntimeException {
   protected ApiException(ErrorKind kind, String message, Throwable cause, boolean stackTrace) {
     super(message, cause, false, stackTrace);
     this.kind = kind;
+    this.field = null;
   }
 
   /** Named {@code error}, not {@code kind}: subclasses keep their own, finer {@code kind()}. */
   public final ErrorKind error() {
     return kind;
+  }
+
+  public final String field() {
+    return field;
   }
 
   public int status() {
@@ -40,6 +52,11 @@ public class ApiException extends RuntimeException {
 
   public static ApiException invalid(String message) {
     return new ApiException(ErrorKind.INVALID, message);
+  }
+
+  /** Bad input in the field at {@code path}: the message is {@code "path: problem"}. */
+  public static ApiException invalidField(String path, String problem) {
+    return new ApiException(ErrorKind.INVALID, path + ": " + problem, path);
   }
 
   public static ApiException unauthorized(String message) {

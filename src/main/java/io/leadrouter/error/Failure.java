@@ -8,11 +8,16 @@ import io.vertx.core.json.JsonObject;
  * {@link #of(Throwable)} is the one mapping from a failure to its answer; {@code unexpected} marks a bug (500,
  * message hidden), which the edge logs with its stack trace.
  */
-public record Failure(int status, String code, String message, boolean unexpected) {
+public record Failure(int status, String code, String message, boolean unexpected, String field) {
+
+  /** A failure that names no field. */
+  public Failure(int status, String code, String message, boolean unexpected) {
+    this(status, code, message, unexpected, null);
+  }
 
   public static Failure of(Throwable t) {
     if (t instanceof ApiException e) {
-      return new Failure(e.status(), e.code(), e.getMessage(), false);
+      return new Failure(e.status(), e.code(), e.getMessage(), false, e.field());
     }
     if (t instanceof DecodeException) {
       return of(ErrorKind.INVALID.status(), "body: not valid JSON");
@@ -25,8 +30,15 @@ public record Failure(int status, String code, String message, boolean unexpecte
     return new Failure(status, ErrorKind.codeOf(status), message, false);
   }
 
-  /** The JSON error body: {@code {"error": {"code": ..., "message": ...}}}. */
+  /**
+   * The JSON error body: {@code {"error": {"code": ..., "message": ...}}}, plus {@code "field"} (the path of the
+   * bad request field, {@code members[2].weight}) when one is known.
+   */
   public JsonObject json() {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+    JsonObject error = new JsonObject().put("code", code).put("message", message);
+    if (field != null) {
+      error.put("field", field);
+    }
+    return new JsonObject().put("error", error);
   }
 }
