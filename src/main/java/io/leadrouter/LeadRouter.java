@@ -3,9 +3,12 @@ package io.leadrouter;
 import io.leadrouter.bus.EventBusApiVerticle;
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
+import io.leadrouter.directory.LiveDirectory;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.http.HttpApiVerticle;
 import io.leadrouter.http.HttpLimits;
+import io.leadrouter.ops.ManagementVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.leadrouter.owner.OwnerSettings;
 import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
@@ -44,13 +47,17 @@ public final class LeadRouter {
   private final Stores stores;
   private final List<String> deployments = new ArrayList<>();
   private final List<HttpApiVerticle> http = new ArrayList<>();
+  private ManagementVerticle management;
   private final RotationService rotations;
   private final List<OwnerStatus> owners = new ArrayList<>();
   private final ClusterNode cluster;
   private final Readiness readiness;
+  private final LiveDirectory people;
 
-  private LeadRouter(Vertx vertx, Stores stores, RotationService rotations, ClusterNode cluster) {
+  private LeadRouter(Vertx vertx, Stores stores, RotationService rotations, ClusterNode cluster,
+      LiveDirectory people) {
     this.vertx = vertx;
+    this.people = people;
     this.stores = stores;
     this.rotations = rotations;
     this.cluster = cluster;
@@ -75,10 +82,12 @@ public final class LeadRouter {
     RotationService service = cluster == null
         ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
-    LeadRouter app = new LeadRouter(vertx, stores, service, cluster);
-    Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
     Storage storage = stores.storage();
-    Edge edge = new Edge(storage.rotations(), storage.directory(), storage.assignmentLog(), stores.leads(), service,
+    // the directory as this node's owners see it; the edges write users through it so that it sees every change
+    LiveDirectory people = new LiveDirectory(vertx, storage.directory());
+    LeadRouter app = new LeadRouter(vertx, stores, service, cluster, people);
+    Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
+    Edge edge = new Edge(storage.rotations(), people.directory(), storage.assignmentLog(), stores.leads(), service,
         metrics, app.readiness::check, node, keyRetention);
     metrics.buildInfo(Version.VERSION);
     metrics.writeBufferCapacity(config.writeBufferMax());
@@ -88,15 +97,17 @@ public final class LeadRouter {
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
         config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
     List<Future<String>> owners = new ArrayList<>();
+    // the owners see the directory through this node's LiveDirectory
+    OwnerSettings owned = settings.withPeople(people);
     for (int i = 0; i < config.owners(); i++) {
       OwnerStatus status = new OwnerStatus();
       app.owners.add(status);
       owners.add(vertx.deployVerticle(cluster == null
-          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status)
-          : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), settings, Clock.systemUTC(), metrics, status,
+          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, Clock.systemUTC(), metrics, status)
+          : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, Clock.systemUTC(), metrics, status,
               cluster.ownership(), cluster.replica())));
     }
-    return Future.all(owners)
+    return people.start().compose(v -> Future.all(owners))
         .onSuccess(v -> owners.forEach(f -> app.deployments.add(f.result())))
         // before HTTP serves: the keys this node's previous process claimed and never finished (it crashed)
         // are free for the first retry to take over, instead of waiting for their leases to run out
@@ -116,12 +127,17 @@ public final class LeadRouter {
           List<Future<String>> servers = new ArrayList<>();
           HttpLimits limits = HttpLimits.of(config); // one body budget for the whole node
           for (int i = 0; i < config.httpInstances(); i++) {
-            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits);
+            HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits,
+                config.accessLog(), config.managementPort() == 0);
             app.http.add(v);
             servers.add(vertx.deployVerticle(v));
           }
           return Future.all(servers).onSuccess(all -> servers.forEach(f -> app.deployments.add(f.result())));
         })
+        .compose(v -> config.managementPort() == 0 ? Future.succeededFuture()
+            : vertx.deployVerticle(app.management = new ManagementVerticle(config.httpHost(), config.managementPort(),
+                metrics.registry() instanceof PrometheusMeterRegistry p ? p : null, app.readiness::check))
+            .onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(storage.assignmentLog(), stores.leads(),
             Clock.systemUTC(), keyRetention, Duration.ofDays(config.historyRetentionDays()),
             Duration.ofSeconds(config.purgeIntervalSeconds()))))
@@ -156,6 +172,11 @@ public final class LeadRouter {
     return http.get(0).actualPort();
   }
 
+  /** The management port ({@code management-port}), or 0 when metrics and probes share the API's port. */
+  public int managementPort() {
+    return management == null ? 0 : management.actualPort();
+  }
+
   /** The operations the HTTP API serves ({@link HttpApiVerticle#routes()}). */
   public java.util.SortedSet<String> httpRoutes() {
     return http.get(0).routes();
@@ -163,6 +184,11 @@ public final class LeadRouter {
 
   public RotationService rotations() {
     return rotations;
+  }
+
+  /** The directory as this node's owners see it. */
+  public LiveDirectory people() {
+    return people;
   }
 
   public Stores stores() {
@@ -177,7 +203,13 @@ public final class LeadRouter {
    */
   public Future<Void> stop() {
     List<Throwable> failures = new ArrayList<>();
-    Future<Void> chain = undeploy(deployments.subList(owners.size(), deployments.size()), failures);
+    Future<Void> chain = undeploy(deployments.subList(owners.size(), deployments.size()), failures)
+        // no more user edits come through this node; its listener goes while the cluster is still there (the
+        // owners keep the view they have until they stop)
+        .compose(v -> people.stop().recover(e -> {
+          failures.add(e);
+          return Future.succeededFuture();
+        }));
     if (cluster != null) {
       chain = chain.compose(v -> cluster.handOver().recover(e -> {
         LOG.warn("cluster: handing partitions over failed ({}); leaving as they are", e.toString());

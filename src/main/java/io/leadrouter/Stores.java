@@ -28,7 +28,7 @@ public record Stores(Storage storage, LeadStore leads) {
 
   /** The in-memory store with in-memory leads on the same clock. */
   public static Stores of(InMemoryStore store) {
-    return new Stores(store, new InMemoryLeadStore(store.clock()));
+    return new Stores(store, new InMemoryLeadStore(store.clock(), store.directory()));
   }
 
   /** The Postgres store with the leads on the same pool. */

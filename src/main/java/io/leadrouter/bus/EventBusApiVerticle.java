@@ -2,6 +2,7 @@ package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Contract;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Idempotent;
 import io.leadrouter.edge.LeadFields;
@@ -12,17 +13,16 @@ import io.leadrouter.edge.Services;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Directory;
 import io.leadrouter.store.Text;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       UnassignAllOtherUsers}}}; reply: {@code {"Message", "Success"}} as over HTTP ({@code Success: false}
  *       for a refused request).
  * </ul>
+ * The {@code lead} and {@code reassign} objects are checked against the same schemas of the API document as the
+ * HTTP bodies ({@link Contract}); a lead's refusal names {@code lead.<field>}.
  * Failure: a {@code ReplyException} whose failure code is the HTTP status (400, 401, 403, 404, 409, 503) and
  * whose message is the HTTP error message.
  */
@@ -58,22 +60,30 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final Edge edge;
   private final RotationService rotations;
   private final Directory directory;
-  private final Timer nextUserLatency;
+  private final Metrics metrics;
   private Authenticator authenticator;
   private Services services;
+  private Contract contract;
 
   public EventBusApiVerticle(JWTAuthOptions jwtOptions, Edge edge) {
     this.jwtOptions = jwtOptions;
     this.edge = edge;
     this.rotations = edge.rotations();
     this.directory = edge.directory();
-    this.nextUserLatency = edge.metrics().nextUserLatency();
+    this.metrics = edge.metrics();
   }
 
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
     services = Services.of(vertx, edge);
+    return Contract.load(vertx).compose(c -> {
+      contract = c;
+      return listen();
+    });
+  }
+
+  private Future<?> listen() {
     return Future.join(
         vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, this::nextUser)).completion(),
         vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, this::getRotation)).completion(),
@@ -116,7 +126,7 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   private Future<JsonObject> nextUser(Request r, long started) {
     return rotations.pick(r.caller().accountId(), rotationId(r.body()), r.header("x-request-id")).map(Views::nextUser)
-        .onSuccess(reply -> nextUserLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+        .onComplete(reply -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e));
   }
 
   private Future<JsonObject> getRotation(Request r, long started) {
@@ -129,6 +139,12 @@ public final class EventBusApiVerticle extends VerticleBase {
     long rotationId = rotationId(r.body());
     JsonObject lead = object(r.body(), "lead");
     Text.checkJson(lead, "lead");
+    if (lead.containsKey("current_token")) {
+      throw ApiException.invalidField("lead.current_token", "unknown field (the caller's JWT names the rotation)");
+    }
+    // the document's CreateLead is the lead's fields plus the ingest token, which the bus has no use for: the
+    // lead is checked as if it carried one
+    contract.check("createLead", lead.copy().put("current_token", "event-bus"), "lead");
     var fields = LeadFields.parse(lead);
     String key = Idempotent.validKey(r.header("idempotency-key"));
     LeadIntake.Source source = new LeadIntake.Source(r.caller().accountId(), rotationId, r.caller().subject());
@@ -148,7 +164,8 @@ public final class EventBusApiVerticle extends VerticleBase {
     try {
       JsonObject body = object(r.body(), "reassign");
       Text.checkJson(body, "reassign");
-      applied = services.reassignment().reassign(r.caller().accountId(), r.caller().subject(), ReassignInput.parse(body));
+      applied = services.reassignment().reassign(r.caller().accountId(), r.caller().subject(),
+          ReassignInput.parse(contract, body, ""));
     } catch (ApiException e) {
       applied = Future.failedFuture(e instanceof Reassignment.Refused ? e : new Reassignment.Refused(e.getMessage()));
     }

@@ -48,7 +48,9 @@ public record Config(
     int httpBodyBudgetBytes,
     long httpHeaderTimeoutMs,
     long httpBodyTimeoutMs,
-    int httpIdleSeconds) {
+    int httpIdleSeconds,
+    boolean accessLog,
+    int managementPort) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = Settings.TABLE;
@@ -126,7 +128,9 @@ public record Config(
         p.integer("http-body-budget-bytes", (int) (2 * 1024 * 1024), Integer.MAX_VALUE),
         p.integer("http-header-timeout-ms", 100, 600_000),
         p.integer("http-body-timeout-ms", 100, 3_600_000),
-        p.integer("http-idle-seconds", 1, 86_400));
+        p.integer("http-idle-seconds", 1, 86_400),
+        p.bool("access-log"),
+        p.integer("management-port", 0, 65535));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }

@@ -46,6 +46,8 @@ final class Settings {
     s.put("idle-seconds", new String[] {"600", "rotations unused this long leave memory"});
     s.put("request-timeout-ms", new String[] {"5000", "how long a request waits for its rotation's owner"});
     s.put("shutdown-seconds", new String[] {"45", "the most a graceful stop (SIGTERM) takes: at most half hands partitions over, the rest drains write-behind; the pod's grace period must exceed it plus preStop"});
+    s.put("management-port", new String[] {"0", "a port of its own for /metrics and the health probes, which the API port then no longer serves metrics on (0: everything on http-port)"});
+    s.put("access-log", new String[] {"false", "log one line per HTTP request: method, route template, status, duration, request id (JSON with LEADROUTER_LOG_FORMAT=json)"});
     s.put("cluster", new String[] {"false", "join a Hazelcast cluster"});
     s.put("cluster-members", new String[] {"", "host:port,... of cluster members to join (TCP-IP discovery)"});
     s.put("cluster-port", new String[] {"5701", "Hazelcast member port"});

@@ -1,6 +1,5 @@
 package io.leadrouter.edge;
 
-import io.leadrouter.error.ApiException;
 import io.leadrouter.leads.Agent;
 import io.leadrouter.leads.GroupToken;
 import io.leadrouter.leads.Lead;
@@ -10,9 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** The seed's lead fields: which a lead source may send (and their types), and the lead's JSON shape. */
+/** The seed's lead fields (their types are the document's {@code CreateLead}) and the lead's JSON shape. */
 public final class LeadFields {
 
   static final List<String> TEXT = List.of("assistant", "assistant_phone", "avatar", "birthdate", "controller",
@@ -20,74 +18,22 @@ public final class LeadFields {
       "mailingCity", "mailingCountry", "mailingGeocodeAccuracy", "mailingState", "mailingStreet", "phone",
       "photoUrl", "processor", "title");
   static final List<String> FLAGS = List.of("do_not_call", "email_opt_out", "fax_opt_out", "invalid_lead");
-  /** Set by the service, never by the sender. */
-  static final Set<String> SERVER = Set.of("id", "owner", "created_at", "created_by", "last_modified_by");
-  static final int MAX_TEXT = 2000;
 
   private LeadFields() {}
 
-  /** The lead's fields from a request body (without {@code current_token}), validated. */
+  /**
+   * The lead's fields from a request body (without {@code current_token}) that {@link Contract} checked
+   * against {@code CreateLead}: the set ones, in the order sent.
+   */
   public static Map<String, Object> parse(JsonObject body) {
     Map<String, Object> fields = new LinkedHashMap<>();
     for (String name : body.fieldNames()) {
       Object v = body.getValue(name);
-      if (SERVER.contains(name)) {
-        throw ApiException.invalid(name + ": set by the service, not by the sender");
-      } else if (TEXT.contains(name)) {
-        if (v != null && !(v instanceof String)) {
-          throw ApiException.invalid(name + ": must be a string");
-        }
-        String s = (String) v;
-        if (s != null && s.length() > MAX_TEXT) {
-          throw ApiException.invalid(name + ": longer than " + MAX_TEXT + " characters");
-        }
-        storable(name, s);
-        if (name.equals("email") && s != null && !s.isEmpty() && !isEmail(s)) {
-          throw ApiException.invalid("email: '" + s + "' is not an email address");
-        }
-        if (s != null) {
-          fields.put(name, s);
-        }
-      } else if (FLAGS.contains(name)) {
-        if (v != null && !(v instanceof Boolean)) {
-          throw ApiException.invalid(name + ": must be true or false");
-        }
-        if (v != null) {
-          fields.put(name, v);
-        }
-      } else {
-        throw ApiException.invalid(name + ": unknown field (not one of the seed's lead fields)");
+      if (v != null) {
+        fields.put(name, v);
       }
     }
     return fields;
-  }
-
-  /** The loose check of the API: one {@code @}, something either side, no space. */
-  public static boolean isEmail(String s) {
-    int at = s.indexOf('@');
-    return at > 0 && at == s.lastIndexOf('@') && at < s.length() - 1 && !s.contains(" ");
-  }
-
-  /**
-   * Text Postgres can hold as sent, checked before anything is picked: no NUL (text and jsonb refuse it)
-   * and no lone surrogate (it has no UTF-8 form, so it would be stored altered).
-   */
-  static void storable(String name, String s) {
-    if (s == null) {
-      return;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == 0) {
-        throw ApiException.invalid(name + ": must not contain NUL (\\u0000)");
-      }
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw ApiException.invalid(name + ": not valid Unicode (a lone surrogate \\u"
-            + Integer.toHexString(c) + " at " + i + ")");
-      }
-    }
   }
 
   /** The seed's lead shape (every field present, null when unset) plus the assignment. */

@@ -6,82 +6,60 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The seed's reassignment body ({@code ApplicationId}, {@code Assignments}, {@code PrimaryAgent},
- * {@code UnassignAllOtherUsers}) read into a {@link Reassignment.Request}; any other field, or a bad one, is
- * {@link Refused} naming it.
+ * {@code UnassignAllOtherUsers}), checked against the document's {@code Reassign} schema by {@link Contract},
+ * read into a {@link Reassignment.Request}. Left here: ids, sent as numbers or numeric strings, must fit a long.
  */
 public final class ReassignInput {
 
-  private static final Set<String> FIELDS = Set.of("ApplicationId", "Assignments", "PrimaryAgent",
-      "UnassignAllOtherUsers");
-  private static final Set<String> REF_FIELDS = Set.of("UserId", "Email");
+  /** The operation whose request-body schema a reassignment body must match, on every edge. */
+  public static final String OPERATION = "reassignApplication";
 
   private ReassignInput() {}
 
-  public static Reassignment.Request parse(JsonObject body) {
-    known(body, "", FIELDS);
-    Object appRaw = body.getValue("ApplicationId");
-    long applicationId;
+  /** Checks {@code body} against the schema ({@code prefix} names it in messages), then reads it. */
+  public static Reassignment.Request parse(Contract contract, JsonObject body, String prefix) {
     try {
-      applicationId = appRaw instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue()
-          : Long.parseLong(String.valueOf(appRaw).trim());
-    } catch (NumberFormatException e) {
-      throw new Refused("ApplicationId: required, the id of the application (lead)");
+      contract.check(OPERATION, body, prefix);
+    } catch (Refused e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new Refused(e.getMessage());
     }
-    Object assignmentsRaw = body.getValue("Assignments");
-    if (assignmentsRaw != null && !(assignmentsRaw instanceof JsonArray)) {
-      throw new Refused("Assignments: must be an array of {\"UserId\": ...} or {\"Email\": ...}");
-    }
-    JsonArray assignments = assignmentsRaw == null ? new JsonArray() : (JsonArray) assignmentsRaw;
-    if (body.getValue("PrimaryAgent") == null) {
-      throw new Refused("PrimaryAgent: required ({\"UserId\": ...} or {\"Email\": ...})");
-    }
-    AgentRef primary = ref(body.getValue("PrimaryAgent"), "PrimaryAgent");
+    return parse(body);
+  }
+
+  /** Reads a body the schema accepted. */
+  public static Reassignment.Request parse(JsonObject body) {
+    long applicationId = id(body.getValue("ApplicationId"), "ApplicationId");
+    JsonArray assignments = body.getJsonArray("Assignments", new JsonArray());
+    AgentRef primary = ref(body.getJsonObject("PrimaryAgent"), "PrimaryAgent");
     List<AgentRef> refs = new ArrayList<>();
     for (int i = 0; i < assignments.size(); i++) {
-      refs.add(ref(assignments.getValue(i), "Assignments[" + i + "]"));
+      refs.add(ref(assignments.getJsonObject(i), "Assignments[" + i + "]"));
     }
-    Object unassignRaw = body.getValue("UnassignAllOtherUsers");
-    if (unassignRaw != null && !(unassignRaw instanceof Boolean)) {
-      throw new Refused("UnassignAllOtherUsers: must be true or false");
-    }
-    return new Reassignment.Request(applicationId, primary, refs, Boolean.TRUE.equals(unassignRaw));
+    return new Reassignment.Request(applicationId, primary, refs, body.getBoolean("UnassignAllOtherUsers", false));
   }
 
-  private static void known(JsonObject o, String path, Set<String> fields) {
-    for (String name : o.fieldNames()) {
-      if (!fields.contains(name)) {
-        throw new Refused((path.isEmpty() ? "" : path + ".") + name + ": unknown field");
-      }
-    }
-  }
-
-  private static AgentRef ref(Object value, String path) {
-    if (!(value instanceof JsonObject o)) {
-      throw new Refused(path + ": must be an object with UserId or Email");
-    }
-    known(o, path, REF_FIELDS);
+  private static AgentRef ref(JsonObject o, String path) {
+    String email = o.getString("Email") == null ? null : o.getString("Email").trim();
     Object id = o.getValue("UserId");
-    Object email = o.getValue("Email");
-    if (email != null && (!(email instanceof String s) || s.isBlank())) {
-      throw new Refused(path + ".Email: must be a non-blank string");
-    }
-    String mail = email == null ? null : ((String) email).trim();
-    if (id != null) {
-      try {
-        long userId = id instanceof Number n && n.doubleValue() == n.longValue() ? n.longValue()
-            : Long.parseLong(String.valueOf(id).trim());
-        return new AgentRef(userId, mail, path);
-      } catch (NumberFormatException e) {
-        throw new Refused(path + ".UserId: '" + id + "' is not a user id");
+    return new AgentRef(id == null ? null : id(id, path + ".UserId"), email, path);
+  }
+
+  private static long id(Object v, String path) {
+    try {
+      if (v instanceof Number n) {
+        if (n.doubleValue() != n.longValue() || n instanceof java.math.BigInteger) {
+          throw new NumberFormatException();
+        }
+        return n.longValue();
       }
+      return Long.parseLong(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new Refused(path + ": '" + v + "' is not an id");
     }
-    if (mail != null) {
-      return new AgentRef(null, mail, path);
-    }
-    throw new Refused(path + ": needs UserId or Email");
   }
 }

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.function.Function;
 
 /**
@@ -126,7 +127,11 @@ public final class Views {
         .put("createdAt", instant(u.createdAt()))
         .put("updatedAt", instant(u.updatedAt()))
         .put("createdBy", u.createdBy())
-        .put("updatedBy", u.updatedBy());
+        .put("updatedBy", u.updatedBy())
+        .put("timeZone", u.timeZone().getId())
+        // null, not absent, when always available / not away: the fields are always there to read
+        .put("workingHours", u.workingHours() == null ? null : new JsonObject(new LinkedHashMap<>(u.workingHours().toMap())))
+        .put("awayUntil", u.awayUntil() == null ? null : instant(u.awayUntil()));
   }
 
   /**

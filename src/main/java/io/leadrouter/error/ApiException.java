@@ -13,9 +13,11 @@ public class ApiException extends RuntimeException {
   private final ErrorKind kind;
   private final String code;
   private final JsonObject details;
+  /** The path of the request field that was wrong ({@code members[2].weight}), or null when none is known. */
+  private final String field;
 
   public ApiException(ErrorKind kind, String message) {
-    this(kind, null, message, null);
+    this(kind, null, message, null, null);
   }
 
   /**
@@ -23,10 +25,15 @@ public class ApiException extends RuntimeException {
    * fields added to the error object beside code and message (null: none).
    */
   public ApiException(ErrorKind kind, String code, String message, JsonObject details) {
+    this(kind, code, message, details, null);
+  }
+
+  private ApiException(ErrorKind kind, String code, String message, JsonObject details, String field) {
     super(message, null, false, false);
     this.kind = kind;
     this.code = code;
     this.details = details;
+    this.field = field;
   }
 
   /** For a status of the {@link ErrorKind} table (any other is {@link ErrorKind#INTERNAL}). */
@@ -39,11 +46,16 @@ public class ApiException extends RuntimeException {
     this.kind = kind;
     this.code = null;
     this.details = null;
+    this.field = null;
   }
 
   /** Named {@code error}, not {@code kind}: subclasses keep their own, finer {@code kind()}. */
   public final ErrorKind error() {
     return kind;
+  }
+
+  public final String field() {
+    return field;
   }
 
   public int status() {
@@ -61,6 +73,11 @@ public class ApiException extends RuntimeException {
 
   public static ApiException invalid(String message) {
     return new ApiException(ErrorKind.INVALID, message);
+  }
+
+  /** Bad input in the field at {@code path}: the message is {@code "path: problem"}. */
+  public static ApiException invalidField(String path, String problem) {
+    return new ApiException(ErrorKind.INVALID, null, path + ": " + problem, null, path);
   }
 
   public static ApiException unauthorized(String message) {

@@ -1,6 +1,7 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.directory.TeamFollowers;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Member;
@@ -8,29 +9,27 @@ import io.leadrouter.store.Directory;
 import io.leadrouter.store.TeamDraft;
 import io.leadrouter.store.UserDraft;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Set;
 
 /** Handlers of the account's user directory ({@code /users}) and teams ({@code /teams}); all write-through. */
 final class DirectoryRoutes {
 
-  private static final int MAX_ROLE = 100;
-  private static final Set<String> USER_FIELDS = Set.of("email", "name", "roles", "active");
-  private static final Set<String> TEAM_FIELDS = Set.of("name", "active", "members");
-
   private final Directory store;
+  private final TeamFollowers followers;
 
-  DirectoryRoutes(Directory store) {
+  DirectoryRoutes(Directory store, TeamFollowers followers) {
     this.store = store;
+    this.followers = followers;
   }
 
   // ---- users ------------------------------------------------------------------------------------------
 
   void createUser(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
-    UserDraft draft = userDraft(Body.object(ctx), true);
+    UserDraft draft = userDraft(Body.object(ctx));
     HttpApiVerticle.respond(ctx, 201, store.createUser(caller.accountId(), draft, caller.subject()).map(Views::user));
   }
 
@@ -54,7 +53,7 @@ final class DirectoryRoutes {
   void updateUser(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "userId");
-    UserDraft draft = userDraft(Body.object(ctx), false);
+    UserDraft draft = userDraft(Body.object(ctx));
     HttpApiVerticle.respond(ctx, 200, store.updateUser(caller.accountId(), id, draft, caller.subject())
         .map(Views::user));
   }
@@ -65,23 +64,28 @@ final class DirectoryRoutes {
     HttpApiVerticle.noContent(ctx, store.deleteUser(caller.accountId(), id));
   }
 
-  private static UserDraft userDraft(JsonObject body, boolean create) {
-    Body.known(body, "", USER_FIELDS);
-    String email = Body.email(body, "email", "email", create);
-    String name = Body.string(body, "name", false, Body.MAX_NAME);
-    List<String> roles = Body.strings(body, "roles", MAX_ROLE);
-    Boolean active = Body.bool(body, "active");
-    return new UserDraft(email, name, roles, active);
+  /**
+   * A user body the schema accepted (create: email required; update: every field optional); the
+   * availability fields' values are checked here (an IANA zone, the hours, an instant), 400 naming the field.
+   */
+  private static UserDraft userDraft(JsonObject body) {
+    String email = body.getString("email") == null ? null : body.getString("email").trim();
+    JsonArray roles = body.getJsonArray("roles");
+    return new UserDraft(email, body.getString("name"),
+        roles == null ? null : roles.stream().map(String.class::cast).toList(), body.getBoolean("active"),
+        Availabilities.timeZone(body), Availabilities.workingHours(body),
+        body.containsKey("workingHours") && body.getValue("workingHours") == null, Availabilities.awayUntil(body),
+        body.containsKey("awayUntil") && body.getValue("awayUntil") == null);
   }
 
   // ---- teams ------------------------------------------------------------------------------------------
 
   void createTeam(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
-    JsonObject body = Body.known(Body.object(ctx), "", TEAM_FIELDS);
-    String name = Body.string(body, "name", true, Body.MAX_NAME);
-    Boolean active = Body.bool(body, "active");
-    List<Body.MemberSpec> specs = body.getValue("members") == null ? List.of() : Body.members(body, "members", false);
+    JsonObject body = Body.object(ctx);
+    String name = body.getString("name");
+    Boolean active = body.getBoolean("active");
+    List<Body.MemberSpec> specs = body.getValue("members") == null ? List.of() : Body.members(body, "members");
     HttpApiVerticle.respond(ctx, 201, Members.resolve(store, caller.accountId(), specs, caller.subject())
         .compose(members -> store.createTeam(caller.accountId(), new TeamDraft(name, active, ids(members)),
             caller.subject()))
@@ -108,13 +112,10 @@ final class DirectoryRoutes {
   void updateTeam(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "teamId");
-    JsonObject body = Body.known(Body.object(ctx), "", TEAM_FIELDS);
-    String name = Body.string(body, "name", false, Body.MAX_NAME);
-    if (body.containsKey("name") && (name == null || name.isBlank())) {
-      throw ApiException.invalid("name: must be a non-blank string");
-    }
-    Boolean active = Body.bool(body, "active");
-    List<Body.MemberSpec> specs = body.getValue("members") == null ? null : Body.members(body, "members", false);
+    JsonObject body = Body.object(ctx);
+    String name = body.getString("name");
+    Boolean active = body.getBoolean("active");
+    List<Body.MemberSpec> specs = body.getValue("members") == null ? null : Body.members(body, "members");
     // check the team exists first, so an unknown team creates no directory users
     Future<List<Member>> members = store.getTeam(caller.accountId(), id).compose(t -> {
       if (t == null) {
@@ -126,6 +127,8 @@ final class DirectoryRoutes {
     HttpApiVerticle.respond(ctx, 200, members
         .compose(m -> store.updateTeam(caller.accountId(), id, new TeamDraft(name, active, m == null ? null : ids(m)),
             caller.subject()))
+        // the rotations that follow the team get its members before the answer (a retry of a failed one redoes it)
+        .compose(t -> followers.teamChanged(t, caller.subject()).map(t))
         .map(Views::team));
   }
 

@@ -2,14 +2,15 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
+import io.leadrouter.directory.TeamFollowers;
+import io.leadrouter.edge.Contract;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.ReassignInput;
 import io.leadrouter.edge.Services;
 import io.leadrouter.error.ApiException;
-import io.leadrouter.store.Text;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -23,14 +24,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
-import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * The HTTP API. All routes are declared in {@link #buildRouter()}; authentication and the account check are one
+ * The HTTP API. All routes are declared in {@link #buildRouter(Contract)}; authentication and the account check are one
  * chained handler; every failure is rendered by one failure handler as {@code {"error": {code, message}}}.
  */
 public final class HttpApiVerticle extends VerticleBase {
@@ -39,19 +41,23 @@ public final class HttpApiVerticle extends VerticleBase {
   /** The largest {@code POST /v1/leads} body: it is read before its sender is known, so kept small. */
   public static final long MAX_LEAD_BODY = 128 * 1024;
   private static final String CALLER = "caller";
-  /** Headers whose values are stored or echoed (x-request-id goes into the assignment log). */
-  private static final String[] TEXT_HEADERS = {"x-account-id", "x-request-id", "idempotency-key"};
 
   private final String host;
   private final int port;
   private final JWTAuthOptions jwtOptions;
   private final Edge edge;
   private final HttpLimits limits;
+  private final boolean accessLog;
+  /** False when a management port serves /metrics (account ids stay off the clients' port). */
+  private final boolean servesMetrics;
   private Authenticator authenticator;
   private HttpServer server;
   private Router router;
 
-  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits) {
+  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
+      boolean accessLog, boolean servesMetrics) {
+    this.accessLog = accessLog;
+    this.servesMetrics = servesMetrics;
     this.host = host;
     this.port = port;
     this.jwtOptions = jwtOptions;
@@ -62,7 +68,11 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
-    router = buildRouter();
+    return Contract.load(vertx).compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(Contract contract) {
+    router = buildRouter(contract);
     HeaderDeadline headers = new HeaderDeadline(vertx, limits.headerTimeoutMs());
     // no h2c: while it sniffs for the HTTP/2 preface, a connection has no HttpConnection yet, so the header
     // deadline could not close one that never sends a whole request line (nothing here speaks HTTP/2)
@@ -87,6 +97,10 @@ public final class HttpApiVerticle extends VerticleBase {
    * from the router itself, so that the OpenAPI document can be checked against what is really served.
    */
   public SortedSet<String> routes() {
+    return routes(router);
+  }
+
+  private static SortedSet<String> routes(Router router) {
     SortedSet<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
@@ -97,78 +111,110 @@ public final class HttpApiVerticle extends VerticleBase {
     return routes;
   }
 
-  private Router buildRouter() {
+  /** Paths under these (as Vert.x's {@code /prefix*}) need a JWT; {@code /v1/leads} only for GET and HEAD (POST takes an ingest token). */
+  private static final String[] JWT_PREFIXES = {"/lead-rotations", "/teams", "/users", "GET /v1/leads"};
+  private static final String[] ORG_PREFIXES = {"/api/"};
+
+  /** Runs {@code handler} when the request's path is under one of {@code prefixes}, else passes the request on. */
+  private static void guard(RoutingContext ctx, String[] prefixes, Handler<RoutingContext> handler) {
+    String path = ctx.normalizedPath();
+    for (String prefix : prefixes) {
+      boolean getOnly = prefix.startsWith("GET ");
+      HttpMethod method = ctx.request().method();
+      if (getOnly ? (method == HttpMethod.GET || method == HttpMethod.HEAD) && path.startsWith(prefix.substring(4))
+          : path.startsWith(prefix)) {
+        handler.handle(ctx);
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private Router buildRouter(Contract contract) {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
     RotationRoutes r = new RotationRoutes(edge);
     MemberRoutes m = new MemberRoutes(edge);
-    DirectoryRoutes d = new DirectoryRoutes(edge.directory());
+    DirectoryRoutes d = new DirectoryRoutes(edge.directory(), new TeamFollowers(edge.rotationStore(), edge.rotations(),
+        edge.directory()));
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
 
-    // first: hold any body until the caller is known, and the query and headers every route may use
-    router.route().handler(bodies::hold).handler(HttpApiVerticle::checkText);
+    // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
+    AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();
+    router.route().handler(ctx -> AccessLog.handler(ctx, templates.get()));
+    router.route().handler(bodies::hold).handler(Body::checkText);
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end("{\"status\":\"UP\"}"));
     router.get("/health/ready").handler(ctx -> edge.readiness().get().onSuccess(status -> ctx.response()
         .setStatusCode(status.getString("status").equals("UP") ? 200 : 503)
         .putHeader("content-type", "application/json").end(status.toBuffer())).onFailure(ctx::fail));
-    if (edge.metrics().registry() instanceof PrometheusMeterRegistry prometheus) {
+    if (servesMetrics && edge.metrics().registry() instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
-    // the API's OpenAPI 3 document: public, like any API reference
+    // the API's OpenAPI 3 document: public, like any API reference; the very bytes bodies are checked against
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-        .sendFile("openapi.json"));
+        .end(contract.document()));
     // a body is read only after its caller is authenticated, within the node's budget of bytes in flight, and
     // only on the routes that take one (`body`); elsewhere a body is never read (dropped after the answer),
     // and one declared over the limit is refused (413) at once
-    for (String prefix : new String[] {"/lead-rotations*", "/teams*", "/users*"}) {
-      router.route(prefix).handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
-    }
-    router.get("/v1/leads*").handler(this::authenticate).handler(bodies.declaredWithin(MAX_BODY));
-    router.route("/api/*").handler(this::authenticateOrg).handler(bodies.declaredWithin(MAX_BODY));
-    UnaryOperator<Route> body = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
+    // (routes without a path: a prefix route would be named in the HTTP metrics' route label, before the
+    // operation's own template)
+    Handler<RoutingContext> declared = bodies.declaredWithin(MAX_BODY);
+    router.route().handler(ctx -> guard(ctx, JWT_PREFIXES, this::authenticate));
+    router.route().handler(ctx -> guard(ctx, JWT_PREFIXES, declared));
+    router.route().handler(ctx -> guard(ctx, ORG_PREFIXES, this::authenticateOrg));
+    router.route().handler(ctx -> guard(ctx, ORG_PREFIXES, declared));
+    UnaryOperator<Route> reads = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
+    // then, before its handler, the body is checked against its operation's schema in the API document
+    BiFunction<Route, String, Route> body = (route, operationId) -> reads.apply(route)
+        .handler(Body.validated(contract, operationId));
 
-    body.apply(router.post("/lead-rotations")).handler(r::create);
+    body.apply(router.post("/lead-rotations"), "createLeadRotation").handler(r::create);
     router.get("/lead-rotations").handler(r::list);
     router.get("/lead-rotations/:rotationId").handler(r::get);
-    body.apply(router.put("/lead-rotations/:rotationId")).handler(r::update);
+    body.apply(router.put("/lead-rotations/:rotationId"), "updateLeadRotation").handler(r::update);
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
-    body.apply(router.patch("/lead-rotations/:rotationId/status")).handler(r::changeStatus);
+    body.apply(router.patch("/lead-rotations/:rotationId/status"), "changeLeadRotationStatus")
+        .handler(r::changeStatus);
     router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
     router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
-    body.apply(router.patch("/lead-rotations/:rotationId/members/:userId")).handler(m::patchMember);
+    body.apply(router.patch("/lead-rotations/:rotationId/members/:userId"), "patchRotationMember").handler(m::patchMember);
     router.get("/lead-rotations/:rotationId/members").handler(m::members);
     router.get("/lead-rotations/:rotationId/preview").handler(m::preview);
 
-    body.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
-    body.apply(router.post("/lead-rotations/:rotationId/tokens")).handler(l::createToken);
+    reads.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
+    body.apply(router.post("/lead-rotations/:rotationId/tokens"), "createIngestToken").handler(l::createToken);
     router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
     router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);
 
     // POST /v1/leads authenticates with the rotation's ingest token in its body: read under strict limits
-    withBody(bodies.admit(MAX_LEAD_BODY, true), MAX_LEAD_BODY).apply(router.post("/v1/leads")).handler(l::create);
+    withBody(bodies.admit(MAX_LEAD_BODY, true), MAX_LEAD_BODY).apply(router.post("/v1/leads"))
+        .handler(Body.validated(contract, "createLead", true, LeadRoutes::hasToken, RoutingContext::fail))
+        .handler(l::create);
     router.get("/v1/leads").handler(l::list);
     router.get("/v1/leads/:leadId").handler(l::get);
     router.get("/v1/leads/:leadId/assignments").handler(l::assignments);
 
-    body.apply(router.post("/api/v2/pub/application/reassign")).handler(a::reassign);
+    reads.apply(router.post("/api/v2/pub/application/reassign"))
+        .handler(Body.validated(contract, ReassignInput.OPERATION, false, b -> {}, ReassignRoutes::refuse))
+        .handler(a::reassign);
     router.get("/api/integration/GetUsers").handler(a::getUsers);
 
-    body.apply(router.post("/teams")).handler(d::createTeam);
+    body.apply(router.post("/teams"), "createTeam").handler(d::createTeam);
     router.get("/teams").handler(d::listTeams);
     router.get("/teams/:teamId").handler(d::getTeam);
-    body.apply(router.put("/teams/:teamId")).handler(d::updateTeam);
+    body.apply(router.put("/teams/:teamId"), "updateTeam").handler(d::updateTeam);
     router.delete("/teams/:teamId").handler(d::deleteTeam);
 
-    body.apply(router.post("/users")).handler(d::createUser);
+    body.apply(router.post("/users"), "createUser").handler(d::createUser);
     router.get("/users").handler(d::listUsers);
     router.get("/users/:userId").handler(d::getUser);
-    body.apply(router.put("/users/:userId")).handler(d::updateUser);
+    body.apply(router.put("/users/:userId"), "updateUser").handler(d::updateUser);
     router.delete("/users/:userId").handler(d::deleteUser);
 
     // HEAD wherever GET: the same handlers, and the server sends the headers only; except next-user, whose
@@ -181,6 +227,7 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     // past every route: 404, or 405 with Allow; and the one failure handler
     Answers.unmatchedAndFailures(router);
+    templates.set(accessLog ? AccessLog.Templates.of(routes(router)) : null);
     return router;
   }
 
@@ -217,36 +264,6 @@ public final class HttpApiVerticle extends VerticleBase {
     BodyHandler read = BodyHandler.create(false).setBodyLimit(limit);
     Handler<RoutingContext> reader = read::handle;
     return route -> route.handler(admit).handler(reader);
-  }
-
-  /** Query parameters, and the headers handlers use as text, must be text the store can keep. */
-  private static void checkText(RoutingContext ctx) {
-    MultiMap query;
-    try {
-      query = ctx.queryParams();
-    } catch (RuntimeException e) {
-      ctx.fail(ApiException.invalid("query: malformed query string"));
-      return;
-    }
-    for (Map.Entry<String, String> p : query) {
-      if (Text.problem(p.getKey()) != null) {
-        ctx.fail(ApiException.invalid("query: a parameter name " + Text.problem(p.getKey())));
-        return;
-      }
-      String problem = Text.problem(p.getValue());
-      if (problem != null) {
-        ctx.fail(ApiException.invalid(p.getKey() + ": " + problem));
-        return;
-      }
-    }
-    for (String header : TEXT_HEADERS) {
-      String value = ctx.request().getHeader(header);
-      if (value != null && Text.problem(value) != null) {
-        ctx.fail(ApiException.invalid(header + ": " + Text.problem(value)));
-        return;
-      }
-    }
-    ctx.next();
   }
 
   static Caller caller(RoutingContext ctx) {

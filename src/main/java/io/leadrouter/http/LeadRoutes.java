@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Leads: {@code POST /v1/leads} with a rotation's ingest token (no JWT) picks the rotation's next user and
@@ -48,18 +47,21 @@ final class LeadRoutes {
 
   // ---- POST /v1/leads ---------------------------------------------------------------------------------
 
-  void create(RoutingContext ctx) {
-    JsonObject body = Body.object(ctx);
+  /**
+   * The credential of {@code POST /v1/leads}, checked before the body's shape as authentication is on the
+   * other routes: a missing or blank token is 401 (a token that is not a string is a shape error, 400).
+   */
+  static void hasToken(JsonObject body) {
     Object raw = body.getValue("current_token");
-    if (raw != null && !(raw instanceof String)) {
-      throw ApiException.invalid("current_token: must be a string");
-    }
-    String secret = (String) raw;
-    if (secret == null || secret.isBlank()) {
+    if (raw == null || raw instanceof String s && s.isBlank()) {
       throw ApiException.unauthorized("current_token: required (the ingest token of the rotation)");
     }
-    // every field is checked before the token is used, so bad input consumes no pick
-    body.remove("current_token");
+  }
+
+  void create(RoutingContext ctx) {
+    // the whole body was checked against the schema before the token is used, so bad input consumes no pick
+    JsonObject body = Body.object(ctx).copy();
+    String secret = (String) body.remove("current_token");
     Map<String, Object> fields = LeadFields.parse(body);
     String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
     send(ctx, intake.byToken(secret, fields, key));
@@ -129,7 +131,7 @@ final class LeadRoutes {
   void createToken(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long rotationId = Body.id(ctx, "rotationId");
-    String name = Body.string(Body.known(Body.object(ctx), "", Set.of("name")), "name", true, Body.MAX_NAME);
+    String name = Body.object(ctx).getString("name");
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     String secret = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -169,7 +171,7 @@ final class LeadRoutes {
     String body = ctx.body() == null ? "" : ctx.body().asString();
     send(ctx, idempotent.run(caller.accountId(), "next-user", key,
         Idempotent.hash(String.valueOf(rotationId), Idempotent.canonical(body)),
-        attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? ctx.request().getHeader("x-request-id")
+        attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? AccessLog.requestId(ctx)
             : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
   }
 }

@@ -6,11 +6,8 @@ import io.leadrouter.edge.Reassignment;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.Directory;
-import io.leadrouter.store.Text;
 import io.leadrouter.store.User;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -38,7 +35,7 @@ final class ReassignRoutes {
     Caller caller = HttpApiVerticle.caller(ctx);
     Future<Void> applied;
     try {
-      applied = reassignment.reassign(caller.accountId(), caller.subject(), ReassignInput.parse(body(ctx)));
+      applied = reassignment.reassign(caller.accountId(), caller.subject(), ReassignInput.parse(Body.object(ctx)));
     } catch (Reassignment.Refused e) {
       applied = Future.failedFuture(e);
     }
@@ -56,24 +53,12 @@ final class ReassignRoutes {
     ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(body.toBuffer());
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
-      throw new Reassignment.Refused("body: a JSON object with ApplicationId, Assignments, PrimaryAgent, "
-          + "UnassignAllOtherUsers is required");
-    }
-    try {
-      Object v = Json.decodeValue(ctx.body().buffer());
-      if (v instanceof JsonObject o) {
-        Text.checkJson(o, "");
-        return o;
-      }
-    } catch (DecodeException e) {
-      throw new Reassignment.Refused("body: not valid JSON");
-    } catch (ApiException e) {
-      // text the store cannot keep: refused like any other field of a received request
-      throw new Reassignment.Refused(e.getMessage());
-    }
-    throw new Reassignment.Refused("body: must be a JSON object");
+  /**
+   * A body that is not a {@code Reassign} of the document is refused like any other received reassignment:
+   * 200 with {@code Success: false} and the message naming the field.
+   */
+  static void refuse(RoutingContext ctx, ApiException e) {
+    answer(ctx, Reassignment.result(e instanceof Reassignment.Refused ? e : new Reassignment.Refused(e.getMessage())));
   }
 
   // ---- GET /api/integration/GetUsers ------------------------------------------------------------------

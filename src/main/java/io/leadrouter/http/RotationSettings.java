@@ -22,9 +22,6 @@ import java.util.Set;
 final class RotationSettings {
 
   static final Set<String> FIELDS = Set.of("timeZone", "catchUp", "fallback");
-  static final Set<String> MEMBER_PATCH = Set.of("weight", "paused", "caps");
-  private static final Set<String> CAPS = Set.of("hour", "day", "week");
-  private static final Set<String> FALLBACK = Set.of("rotationId", "userId");
   private static final int MAX_CAP = 1_000_000;
 
   private RotationSettings() {}
@@ -57,7 +54,6 @@ final class RotationSettings {
     if (!(v instanceof JsonObject f)) {
       throw ApiException.invalid("fallback: must be {\"rotationId\": n}, {\"userId\": n} or null");
     }
-    Body.known(f, "fallback", FALLBACK);
     Long rotationId = positive(f.getValue("rotationId"), "fallback.rotationId");
     Long userId = positive(f.getValue("userId"), "fallback.userId");
     if ((rotationId == null) == (userId == null)) {
@@ -74,7 +70,6 @@ final class RotationSettings {
     if (!(v instanceof JsonObject c)) {
       throw ApiException.invalid(path + ": must be an object with any of hour, day, week");
     }
-    Body.known(c, path, CAPS);
     return new Caps(cap(c, "hour", path), cap(c, "day", path), cap(c, "week", path));
   }
 
@@ -119,12 +114,11 @@ final class RotationSettings {
 
   /** The members with {@code userId}'s member changed by a PATCH body; 404 when it is not a member. */
   static List<Member> patched(RotationState s, long userId, JsonObject body) {
-    Body.known(body, "", MEMBER_PATCH);
     Long weight = Body.whole(body.getValue("weight"), "weight");
     if (weight != null && (weight < Member.MIN_WEIGHT || weight > Member.MAX_WEIGHT)) {
       throw ApiException.invalid("weight: must be " + Member.MIN_WEIGHT + ".." + Member.MAX_WEIGHT);
     }
-    Boolean paused = Body.bool(body, "paused");
+    Boolean paused = body.getBoolean("paused");
     Caps caps = body.containsKey("caps") && body.getValue("caps") == null ? Caps.NONE
         : caps(body.getValue("caps"), "caps");
     List<Member> out = new ArrayList<>(s.members());

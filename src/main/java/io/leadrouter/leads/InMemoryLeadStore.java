@@ -1,5 +1,6 @@
 package io.leadrouter.leads;
 
+import io.leadrouter.store.Directory;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.StoreException;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ public final class InMemoryLeadStore implements LeadStore {
   private record Entry(Lead lead, List<Agent> agents, List<LeadEvent> history) {}
 
   private final Clock clock;
+  private final Directory directory;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, GroupToken> tokens = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, Long> tokenByHash = new ConcurrentHashMap<>();
@@ -50,7 +52,18 @@ public final class InMemoryLeadStore implements LeadStore {
   }
 
   public InMemoryLeadStore(Clock clock) {
+    this(clock, null);
+  }
+
+  /** With {@code directory}: leads read with their owner's current email, as the Postgres adapter reads them. */
+  public InMemoryLeadStore(Clock clock, Directory directory) {
     this.clock = clock;
+    this.directory = directory;
+  }
+
+  private Future<Lead> live(Lead lead) {
+    return directory == null || lead == null ? Future.succeededFuture(lead)
+        : directory.getUser(lead.accountId(), lead.ownerUserId()).map(u -> u == null ? lead : lead.withOwner(u.email()));
   }
 
   @Override
@@ -110,7 +123,7 @@ public final class InMemoryLeadStore implements LeadStore {
   @Override
   public Future<Lead> getLead(String accountId, long id) {
     Entry e = entry(accountId, id);
-    return Future.succeededFuture(e == null ? null : e.lead());
+    return live(e == null ? null : e.lead());
   }
 
   @Override
@@ -123,8 +136,10 @@ public final class InMemoryLeadStore implements LeadStore {
             && (f.to() == null || l.createdAt().isBefore(f.to())))
         .sorted(Comparator.comparingLong(Lead::id).reversed()).toList();
     int from = Math.min(f.offset(), all.size());
-    return Future.succeededFuture(new Page<>(all.subList(from, Math.min(all.size(), from + f.limit())), all.size(),
-        f.limit(), f.offset()));
+    List<Future<Lead>> page = all.subList(from, Math.min(all.size(), from + f.limit())).stream().map(this::live)
+        .toList();
+    return Future.all(page).map(v -> new Page<>(page.stream().map(Future::result).toList(), all.size(), f.limit(),
+        f.offset()));
   }
 
   @Override

@@ -15,4 +15,10 @@ public record Lead(long id, String accountId, long rotationId, long sequence, lo
   public Lead {
     fields = Map.copyOf(fields);
   }
+
+  /** The same lead with its owner's current email (as the directory has it now). */
+  public Lead withOwner(String email) {
+    return email == null || email.equals(owner) ? this : new Lead(id, accountId, rotationId, sequence, ownerUserId,
+        email, fields, createdAt, createdBy, updatedAt, lastModifiedBy, version);
+  }
 }

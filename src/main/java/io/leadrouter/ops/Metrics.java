@@ -2,8 +2,12 @@ package io.leadrouter.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.leadrouter.error.Failure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -25,15 +30,20 @@ public final class Metrics {
 
   private final MeterRegistry registry;
   private final Timer nextUser;
+  private final Timer nextUserRefused;
+  private final Timer nextUserFailed;
   private final Timer flush;
   private final Counter storeErrors;
+  /** Accounts that get a {@code leadrouter_picks_total} series of their own; the rest share {@code other}. */
+  static final int ACCOUNT_LABELS = 100;
+  private static final String OTHER = "other";
   private final Map<String, Counter> picks = new ConcurrentHashMap<>();
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
-    this.nextUser = Timer.builder("leadrouter.next_user").description("next-user latency at the edge (HTTP, event bus)")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry);
+    this.nextUser = nextUserTimer(registry, "picked");
+    this.nextUserRefused = nextUserTimer(registry, "refused");
+    this.nextUserFailed = nextUserTimer(registry, "failed");
     this.flush = Timer.builder("leadrouter.writebehind.flush").description("write-behind flush latency")
         .publishPercentileHistogram().register(registry);
     this.storeErrors = Counter.builder("leadrouter.store.errors").description("failed store operations (flushes included)")
@@ -42,7 +52,19 @@ public final class Metrics {
 
   /** A Prometheus registry and the Vert.x options that feed it (HTTP server metrics by route and status). */
   public static PrometheusMeterRegistry prometheus() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // HTTP latency by route template, as histogram buckets (quantiles can be aggregated over members)
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getName().equals("vertx.http.server.response.time")
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true)
+                .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
+                .maximumExpectedValue((double) Duration.ofSeconds(10).toNanos()).build().merge(config)
+            : config;
+      }
+    });
+    return registry;
   }
 
   /** {@code leadrouter_build_info{version}} = 1: which version each member runs (e.g. during a rolling update). */
@@ -67,8 +89,20 @@ public final class Metrics {
     return registry;
   }
 
-  public Timer nextUserLatency() {
-    return nextUser;
+  /**
+   * Records a next-user call (HTTP or event bus) that started at {@code startedNanos}, by outcome: {@code picked},
+   * {@code refused} (an answer under 500: not found, not active, nobody eligible...) or {@code failed} (503,
+   * timeouts, bugs), so that failures show in the same histogram as successes.
+   */
+  public void nextUser(long startedNanos, Throwable failure) {
+    Timer timer = failure == null ? nextUser : Failure.of(failure).status() < 500 ? nextUserRefused : nextUserFailed;
+    timer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static Timer nextUserTimer(MeterRegistry registry, String outcome) {
+    return Timer.builder("leadrouter.next_user").description("next-user latency at the edge (HTTP, event bus)")
+        .tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
   }
 
   public Timer flushLatency() {
@@ -79,10 +113,23 @@ public final class Metrics {
     storeErrors.increment();
   }
 
-  /** Picks per account; Prometheus derives picks per second with rate(). */
+  /**
+   * Picks per account; Prometheus derives picks per second with rate(). Account ids come from callers' tokens,
+   * so the label is bounded: the first {@value #ACCOUNT_LABELS} accounts seen get their own series, every
+   * later one counts under {@code account="other"} (a scrape never grows without bound).
+   */
   public Counter picks(String accountId) {
-    return picks.computeIfAbsent(accountId, a -> Counter.builder("leadrouter.picks").tag("account", a)
-        .description("picks handed out").register(registry));
+    Counter counter = picks.get(accountId);
+    if (counter != null) {
+      return counter;
+    }
+    String label = picks.size() < ACCOUNT_LABELS ? accountId : OTHER;
+    Counter shared = Counter.builder("leadrouter.picks").tag("account", label).description("picks handed out")
+        .register(registry);
+    if (label.equals(accountId)) {
+      picks.putIfAbsent(accountId, shared);
+    }
+    return shared;
   }
 
   /** {@code leadrouter_writebehind_capacity}: write-buffer-max, what each owner's backlog is measured against. */

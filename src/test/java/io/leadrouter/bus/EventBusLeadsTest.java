@@ -107,7 +107,7 @@ class EventBusLeadsTest {
     ReplyException unknown = failure(call(EventBusApiVerticle.CREATE_LEAD, token,
         new JsonObject().put("rotationId", rotation).put("lead", new JsonObject().put("weigth", 5)), null));
     assertThat(unknown.failureCode()).isEqualTo(400);
-    assertThat(unknown.getMessage()).startsWith("weigth: unknown field");
+    assertThat(unknown.getMessage()).startsWith("lead.weigth: unknown field");
     assertThat(failure(call(EventBusApiVerticle.CREATE_LEAD, token, new JsonObject().put("rotationId", rotation),
         null)).failureCode()).isEqualTo(400);
     assertThat(failure(call(EventBusApiVerticle.CREATE_LEAD, TestApp.token(vertx, "x@example.com", "9"),

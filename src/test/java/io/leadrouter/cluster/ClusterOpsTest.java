@@ -36,10 +36,12 @@ class ClusterOpsTest {
   @Test
   void aMemberIsReadyExportsClusterGaugesAndEveryMonitoredMetric() throws Exception {
     String pgUri = TestPostgres.freshDatabaseUri();
-    List<Integer> ports = InJvmMember.freePorts(2);
+    List<Integer> ports = InJvmMember.freePorts(3);
     InJvmMember member = InJvmMember.start(pgUri, ports.get(0), List.of(ports.get(0)), "--cluster-quorum", "1",
         "--cluster-size", "1", "--cluster-bus-port", String.valueOf(ports.get(1)),
-        "--cluster-partition-group", "node", "--cluster-group-name", "node-a");
+        "--cluster-partition-group", "node", "--cluster-group-name", "node-a",
+        // as in k8s/: metrics and probes on a management port of their own
+        "--management-port", String.valueOf(ports.get(2)));
     Vertx client = Vertx.vertx();
     try {
       Api api = new Api(client, member.httpPort(), TestApp.token(client, "ops@example.com", "2311"), "2311");
@@ -58,11 +60,16 @@ class ClusterOpsTest {
       for (int i = 0; i < 3; i++) {
         assertThat(api.get("/lead-rotations/" + id + "/next-user").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       }
-      String scrape = api.as(null, null).get("/metrics").await(10, TimeUnit.SECONDS).bodyAsString();
+      assertThat(api.as(null, null).get("/metrics").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+      Api management = new Api(client, ports.get(2), null, null);
+      assertThat(management.get("/health/ready").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      String scrape = management.get("/metrics").await(10, TimeUnit.SECONDS).bodyAsString();
       assertThat(scrape).contains("leadrouter_cluster_members 1.0").contains("leadrouter_cluster_quorum_present 1.0")
           .contains("leadrouter_cluster_size 1.0").contains("leadrouter_cluster_partitions_owned 61.0")
           .contains("leadrouter_build_info{version=\"" + Version.VERSION + "\"} 1")
-          .contains("leadrouter_writebehind_capacity 100000.0");
+          .contains("leadrouter_writebehind_capacity 100000.0")
+          // HTTP latency as histogram buckets by route template (aggregatable over members)
+          .contains("route=\"/lead-rotations/:rotationId/next-user\"").doesNotContain(">/lead-rotations");
 
       Set<String> exported = new TreeSet<>();
       for (String line : scrape.split("\n")) {
@@ -106,6 +113,9 @@ class ClusterOpsTest {
     }
     Map<String, Object> monitor = new Yaml().load(Files.readString(dir.resolve("servicemonitor.yaml")));
     assertThat(monitor.get("kind")).isEqualTo("ServiceMonitor");
+    // scraped on the management port (the API port serves no metrics in k8s/)
+    assertThat(monitor).extracting("spec").extracting("endpoints").asList().first()
+        .extracting("port").isEqualTo("management");
     assertThat(exprs).hasSizeGreaterThan(10).allSatisfy(e -> assertThat(e).isNotBlank());
     return exprs;
   }

@@ -218,7 +218,7 @@ class BadInputTest {
         new JsonArray().add(new JsonObject().put("email", "z@example.com").put("weigth", 5))))
         .await(10, TimeUnit.SECONDS);
     assertThat(r.bodyAsJsonObject()).isEqualTo(new JsonObject().put("error", new JsonObject()
-        .put("code", "invalid_input").put("message", "members[0].weigth: unknown field")));
+        .put("code", "invalid_input").put("message", "members[0].weigth: unknown field").put("field", "members[0].weigth")));
   }
 
   @Test

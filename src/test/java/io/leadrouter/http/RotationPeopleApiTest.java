@@ -203,4 +203,36 @@ class RotationPeopleApiTest {
     assertThat(catchUp.bodyAsJsonObject().getBoolean("catchUp")).isTrue();
     assertThat(catchUp.bodyAsJsonObject().getString("name")).isEqualTo("Backup");
   }
+
+  @Test
+  void theDirectoryDecidesWhoCanTakeALeadAwayInactiveRenamedAndBack() throws Exception {
+    long ann = user("ann@example.com");
+    long bob = user("bob@example.com");
+    long id = rotation(new JsonObject().put("name", "Live").put("members", new JsonArray()
+        .add(new JsonObject().put("userId", ann)).add(new JsonObject().put("userId", bob)))).getLong("id");
+    assertThat(picked(id).getJsonObject("user").getLong("id")).isEqualTo(ann);
+
+    // Bob goes away: his turn goes to Ann, and the answer says why
+    String later = java.time.Instant.now().plus(java.time.Duration.ofDays(2)).toString();
+    assertThat(await(api.put("/users/" + bob, new JsonObject().put("awayUntil", later))).statusCode()).isEqualTo(200);
+    JsonObject whileAway = picked(id);
+    assertThat(whileAway.getJsonObject("user").getLong("id")).isEqualTo(ann);
+    assertThat(whileAway.getJsonArray("skipped")).containsExactly(skip(bob, "away"));
+
+    // Ann is deactivated as well: nobody is eligible, and the 409 lists both with their reasons
+    assertThat(await(api.put("/users/" + ann, new JsonObject().put("active", false))).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> nobody = next(id);
+    assertThat(nobody.statusCode()).isEqualTo(409);
+    JsonObject error = nobody.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("no_eligible_member");
+    assertThat(error.getJsonArray("members")).containsExactlyInAnyOrder(skip(ann, "inactive"), skip(bob, "away"));
+
+    // Bob comes back under a new email: the very next pick is his, with the new email
+    assertThat(await(api.put("/users/" + bob, new JsonObject().putNull("awayUntil").put("email", "robert@example.com")))
+        .statusCode()).isEqualTo(200);
+    JsonObject back = picked(id);
+    assertThat(back.getJsonObject("user").getLong("id")).isEqualTo(bob);
+    assertThat(back.getJsonObject("user").getString("email")).isEqualTo("robert@example.com");
+    assertThat(back.getJsonArray("skipped")).isEmpty(); // his own slot came up: nobody passed over
+  }
 }

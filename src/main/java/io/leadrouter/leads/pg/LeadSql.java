@@ -13,6 +13,13 @@ final class LeadSql {
   private static final String LEAD_COLUMNS = "id, account_id, rotation_id, sequence, owner_user_id, owner, fields, "
       + "created_at, created_by, updated_at, last_modified_by, version";
 
+  /**
+   * As {@link #LEAD_COLUMNS}, with the owner's current email from the directory (the email it had when assigned
+   * once it left the directory): a renamed user shows as its new self on every lead it owns.
+   */
+  private static final String LEAD_READ_COLUMNS = LEAD_COLUMNS.replace(" owner,", " COALESCE((SELECT u.email"
+      + " FROM app_user u WHERE u.id = lead.owner_user_id AND u.account_id = lead.account_id), lead.owner) AS owner,");
+
   static final String INSERT_TOKEN = "INSERT INTO group_token (account_id, rotation_id, name, token_hash, "
       + "prefix, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + TOKEN_COLUMNS;
   static final String LIST_TOKENS = "SELECT " + TOKEN_COLUMNS
@@ -24,15 +31,15 @@ final class LeadSql {
       + "owner, fields, agents, created_at, created_by, updated_at, last_modified_by) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10) ON CONFLICT (rotation_id, sequence) DO NOTHING "
       + "RETURNING id";
-  static final String LEAD_OF_PICK = "SELECT " + LEAD_COLUMNS + " FROM lead WHERE rotation_id = $1 "
+  static final String LEAD_OF_PICK = "SELECT " + LEAD_READ_COLUMNS + " FROM lead WHERE rotation_id = $1 "
       + "AND sequence = $2";
   static final String INSERT_EVENT = "INSERT INTO lead_event (lead_id, at, kind, from_agents, to_agents, "
       + "by_caller) VALUES ($1, $2, $3, $4, $5, $6)";
-  static final String GET_LEAD = "SELECT " + LEAD_COLUMNS + " FROM lead WHERE account_id = $1 AND id = $2";
+  static final String GET_LEAD = "SELECT " + LEAD_READ_COLUMNS + " FROM lead WHERE account_id = $1 AND id = $2";
   private static final String LIST_LEADS_WHERE = " FROM lead WHERE account_id = $1 "
       + "AND ($2::bigint IS NULL OR owner_user_id = $2) AND ($3::bigint IS NULL OR rotation_id = $3) "
       + "AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5)";
-  static final String LIST_LEADS = "SELECT " + LEAD_COLUMNS + LIST_LEADS_WHERE
+  static final String LIST_LEADS = "SELECT " + LEAD_READ_COLUMNS + LIST_LEADS_WHERE
       + " ORDER BY id DESC LIMIT $6 OFFSET $7";
   static final String COUNT_LEADS = "SELECT count(*)" + LIST_LEADS_WHERE;
   static final String AGENTS = "SELECT agents FROM lead WHERE account_id = $1 AND id = $2";

@@ -5,7 +5,10 @@ import static io.leadrouter.store.memory.MemoryTables.emailKey;
 import static io.leadrouter.store.memory.MemoryTables.notFound;
 import static io.leadrouter.store.memory.MemoryTables.page;
 
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Directory;
+import io.leadrouter.store.StoredRotation;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.Team;
 import io.leadrouter.store.TeamDraft;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /** {@link Directory} over the in-memory tables; deletes check the rotations and teams that name the row. */
 final class MemoryDirectory implements Directory {
@@ -37,7 +41,8 @@ final class MemoryDirectory implements Directory {
     }
     Instant now = db.clock.instant();
     User user = new User(id, accountId, d.email(), d.name() == null ? User.defaultName(d.email()) : d.name(),
-        d.roles() == null ? List.of() : d.roles(), d.active() == null || d.active(), now, now, actor, actor);
+        d.roles() == null ? List.of() : d.roles(), d.active() == null || d.active(), now, now, actor, actor,
+        d.timeZone(), d.workingHours(), d.awayUntil());
     db.users.put(id, user);
     return Future.succeededFuture(user);
   }
@@ -76,9 +81,37 @@ final class MemoryDirectory implements Directory {
     }
     User updated = new User(id, accountId, email, d.name() == null ? old.name() : d.name(),
         d.roles() == null ? old.roles() : d.roles(), d.active() == null ? old.active() : d.active(),
-        old.createdAt(), db.clock.instant(), old.createdBy(), actor);
+        old.createdAt(), db.clock.instant(), old.createdBy(), actor,
+        d.timeZone() == null ? old.timeZone() : d.timeZone(),
+        d.clearWorkingHours() ? null : d.workingHours() == null ? old.workingHours() : d.workingHours(),
+        d.clearAwayUntil() ? null : d.awayUntil() == null ? old.awayUntil() : d.awayUntil());
     db.users.put(id, updated);
+    if (!updated.email().equals(old.email()) || !Objects.equals(updated.name(), old.name())) {
+      copyNames(updated);
+    }
     return Future.succeededFuture(updated);
+  }
+
+  /** The copies of the user's email and name in rotation and team members, as the Postgres adapter keeps them. */
+  private void copyNames(User u) {
+    db.rotations.replaceAll((id, r) -> {
+      if (!r.state().accountId().equals(u.accountId())
+          || r.state().members().stream().noneMatch(m -> m.userId() == u.id())) {
+        return r;
+      }
+      List<Member> members = r.state().members().stream().map(m -> m.userId() != u.id() ? m
+          : new Member(m.userId(), u.email(), u.name(), m.weight(), m.paused(), m.caps())).toList();
+      RotationState s = r.state();
+      return new StoredRotation(new RotationState(s.id(), s.accountId(), s.name(), s.status(), s.teamId(), members,
+          s.position(), s.sequence(), s.createdAt(), s.updatedAt(), s.createdBy(), s.updatedBy(), s.timeZone(),
+          s.catchUp(), s.fallback(), s.followsTeam(), s.ledger()), r.sequenceCeiling());
+    });
+    db.teams.replaceAll((id, t) -> t.accountId().equals(u.accountId())
+        && t.members().stream().anyMatch(m -> m.userId() == u.id())
+        ? new Team(t.id(), t.accountId(), t.name(), t.active(), t.members().stream().map(m -> m.userId() != u.id() ? m
+            : new Team.TeamMember(m.userId(), u.email(), u.name())).toList(), t.createdAt(), t.updatedAt(),
+            t.createdBy(), t.updatedBy())
+        : t);
   }
 
   @Override

@@ -46,8 +46,11 @@ final class PgDirectory implements Directory {
     }
     List<String> roles = d.roles() == null ? List.of() : d.roles();
     String name = d.name() == null ? User.defaultName(d.email()) : d.name();
-    return pg.call(() -> pg.run(pg.pool(), Sql.INSERT_USER, Tuple.of(accountId, d.email(), name,
-            roles.toArray(String[]::new), d.active() == null || d.active(), time(pg.now()), actor))
+    String zone = d.timeZone() == null ? User.UTC.getId() : d.timeZone().getId();
+    return pg.call(() -> pg.run(pg.pool(), Sql.INSERT_USER, Tuple.tuple().addValue(accountId).addValue(d.email())
+            .addValue(name).addValue(roles.toArray(String[]::new)).addValue(d.active() == null || d.active())
+            .addValue(time(pg.now())).addValue(actor).addValue(zone)
+            .addValue(PgRows.workingHoursJson(d.workingHours())).addValue(time(d.awayUntil())))
         .map(rows -> PgRows.user(rows.iterator().next()))
         .recover(e -> Future.failedFuture(emailConflict(e, d.email()))));
   }
@@ -73,11 +76,24 @@ final class PgDirectory implements Directory {
   @Override
   public Future<User> updateUser(String accountId, long id, UserDraft d, String actor) {
     String[] roles = d.roles() == null ? null : d.roles().toArray(String[]::new);
-    return pg.call(() -> pg.run(pg.pool(), Sql.UPDATE_USER,
-            Tuple.of(id, accountId, d.email(), d.name(), roles, d.active(), time(pg.now()), actor))
+    Tuple args = Tuple.tuple().addValue(id).addValue(accountId).addValue(d.email()).addValue(d.name())
+        .addValue(roles).addValue(d.active()).addValue(time(pg.now())).addValue(actor)
+        .addValue(d.timeZone() == null ? null : d.timeZone().getId())
+        .addValue(PgRows.workingHoursJson(d.workingHours())).addValue(d.clearWorkingHours())
+        .addValue(time(d.awayUntil())).addValue(d.clearAwayUntil());
+    // the user and the copies of its email and name in rotation and team members change together
+    return pg.call(() -> pg.pool().withTransaction(conn -> pg.run(conn, Sql.UPDATE_USER, args)
         .recover(e -> Future.failedFuture(emailConflict(e, d.email())))
-        .compose(rows -> rows.size() == 0 ? notFound("user " + id)
-            : Future.succeededFuture(PgRows.user(rows.iterator().next()))));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return notFound("user " + id);
+          }
+          User u = PgRows.user(rows.iterator().next());
+          Tuple copy = Tuple.of(u.id(), u.email(), u.name(), accountId);
+          return pg.run(conn, Sql.USER_COPIES_IN_ROTATIONS, copy)
+              .compose(v -> pg.run(conn, Sql.USER_COPIES_IN_TEAMS, copy))
+              .map(u);
+        })));
   }
 
   @Override

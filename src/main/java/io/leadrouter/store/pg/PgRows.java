@@ -12,7 +12,10 @@ import io.leadrouter.store.RotationJson;
 import io.leadrouter.store.StoredRotation;
 import io.leadrouter.store.Team;
 import io.leadrouter.store.User;
+import io.leadrouter.rotation.WorkingHours;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,7 +67,19 @@ final class PgRows {
     String[] roles = row.getArrayOfStrings("roles");
     return new User(row.getLong("id"), row.getString("account_id"), row.getString("email"), row.getString("name"),
         roles == null ? List.of() : Arrays.asList(roles), row.getBoolean("active"), instant(row, "created_at"),
-        instant(row, "updated_at"), row.getString("created_by"), row.getString("updated_by"));
+        instant(row, "updated_at"), row.getString("created_by"), row.getString("updated_by"),
+        ZoneId.of(row.getString("time_zone")), workingHours(row.getValue("working_hours")),
+        instant(row, "away_until"));
+  }
+
+  /** Stored hours were validated when written; the column is a JSON object or null. */
+  private static WorkingHours workingHours(Object column) {
+    return column instanceof JsonObject o ? WorkingHours.parse("workingHours", o.getMap()) : null;
+  }
+
+  /** Working hours as their jsonb column takes them (null stays null). */
+  static JsonObject workingHoursJson(WorkingHours hours) {
+    return hours == null ? null : new JsonObject(new java.util.LinkedHashMap<>(hours.toMap()));
   }
 
   static Team team(Row row) {

@@ -142,10 +142,11 @@ final class Sql {
   // ---- users ------------------------------------------------------------------------------------------
 
   private static final String USER_COLUMNS = "id, account_id, email, name, roles, active, created_at, updated_at,"
-      + " created_by, updated_by";
+      + " created_by, updated_by, time_zone, working_hours, away_until";
 
   static final String INSERT_USER = "INSERT INTO app_user (account_id, email, name, roles, active, created_at,"
-      + " updated_at, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7) RETURNING " + USER_COLUMNS;
+      + " updated_at, created_by, updated_by, time_zone, working_hours, away_until)"
+      + " VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, $8, $9, $10) RETURNING " + USER_COLUMNS;
 
   static final String FIND_USER_BY_EMAIL = "SELECT " + USER_COLUMNS
       + " FROM app_user WHERE account_id = $1 AND lower(email) = lower($2)";
@@ -156,9 +157,25 @@ final class Sql {
 
   static final String COUNT_USERS = "SELECT count(*) FROM app_user WHERE account_id = $1";
 
+  /** $11/$13 true: clear working hours / away-until (a null $10/$12 alone leaves them as they are). */
   static final String UPDATE_USER = "UPDATE app_user SET email = COALESCE($3, email), name = COALESCE($4, name),"
-      + " roles = COALESCE($5::text[], roles), active = COALESCE($6, active), updated_at = $7, updated_by = $8"
+      + " roles = COALESCE($5::text[], roles), active = COALESCE($6, active), updated_at = $7, updated_by = $8,"
+      + " time_zone = COALESCE($9, time_zone),"
+      + " working_hours = CASE WHEN $11 THEN NULL ELSE COALESCE($10::jsonb, working_hours) END,"
+      + " away_until = CASE WHEN $13 THEN NULL ELSE COALESCE($12::timestamptz, away_until) END"
       + " WHERE id = $1 AND account_id = $2 RETURNING " + USER_COLUMNS;
+
+  /**
+   * The copies of a user's email and name that rotation and team members keep, brought up to date in the
+   * transaction that changes the user (so a restarted node reads current names too).
+   */
+  static final String USER_COPIES_IN_ROTATIONS = "UPDATE rotation_member m SET email = $2, name = $3"
+      + " FROM rotation r WHERE m.user_id = $1 AND r.id = m.rotation_id AND r.account_id = $4"
+      + " AND (m.email IS DISTINCT FROM $2 OR m.name IS DISTINCT FROM $3)";
+
+  static final String USER_COPIES_IN_TEAMS = "UPDATE team_member m SET email = $2, name = $3"
+      + " FROM team t WHERE m.user_id = $1 AND t.id = m.team_id AND t.account_id = $4"
+      + " AND (m.email IS DISTINCT FROM $2 OR m.name IS DISTINCT FROM $3)";
 
   /** Locks the user row so that the reference check and the delete see the same user. */
   static final String USER_REFERENCES = "SELECT EXISTS (SELECT 1 FROM rotation_member m JOIN rotation r"

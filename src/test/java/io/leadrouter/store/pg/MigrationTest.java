@@ -53,6 +53,9 @@ class MigrationTest {
             "assignment.repayment", "assignment.skipped", "rotation.catch_up", "rotation.fallback_rotation_id",
             "rotation.fallback_user_id", "rotation.follows_team", "rotation.ledger", "rotation.time_zone",
             "rotation_member.cap_day", "rotation_member.cap_hour", "rotation_member.cap_week", "rotation_member.paused");
+    assertThat(strings("SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns"
+        + " WHERE table_name = 'app_user' AND column_name IN ('time_zone', 'working_hours', 'away_until') ORDER BY 1"))
+        .containsExactly("away_until timestamp with time zone YES", "time_zone text NO", "working_hours jsonb YES");
   }
 
   @Test
