@@ -7,7 +7,8 @@ import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.rotation.RotationState;
-import io.leadrouter.store.Store;
+import io.leadrouter.Stores;
+import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -46,8 +47,8 @@ public final class ClusterForwarding {
       Vertx single = Vertx.vertx();
       Config singleConfig = Config.load(Map.of(), List.of("--pg-uri", dbUri, "--jwt-secret", Fixtures.randomSecret(),
           "--http-port", "0", "--http-instances", "1", "--partitions", "61"));
-      Store singleStore = Postgres.open(single, dbUri, 8).await(2, TimeUnit.MINUTES);
-      LeadRouter singleApp = LeadRouter.start(single, singleConfig, singleStore, Jwt.options(singleConfig),
+      PgStore singleStore = Postgres.open(single, dbUri, 8).await(2, TimeUnit.MINUTES);
+      LeadRouter singleApp = LeadRouter.start(single, singleConfig, Stores.of(singleStore), Jwt.options(singleConfig),
           Partitioner.hashing(61), "single", new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
       results.add(measure("single node", singleApp, rotation(singleStore).id(), seconds, inFlight));
       singleApp.stop().await(1, TimeUnit.MINUTES);
@@ -63,13 +64,13 @@ public final class ClusterForwarding {
             "--cluster-members", members, "--cluster-quorum", "2", "--pg-uri", dbUri, "--http-port", "0",
             "--http-instances", "1", "--partitions", "61", "--jwt-secret", Fixtures.randomSecret()));
         ClusterNode node = ClusterNode.start(Vertx.builder(), config).await(2, TimeUnit.MINUTES);
-        Store store = Postgres.open(node.vertx(), dbUri, 8).await(1, TimeUnit.MINUTES);
-        LeadRouter app = LeadRouter.start(node, config, store, Jwt.options(config), "member-" + port,
+        PgStore store = Postgres.open(node.vertx(), dbUri, 8).await(1, TimeUnit.MINUTES);
+        LeadRouter app = LeadRouter.start(node, config, Stores.of(store), Jwt.options(config), "member-" + port,
             new Metrics(Metrics.prometheus())).await(1, TimeUnit.MINUTES);
         started.add(new Object[] {node, store, app});
       }
       ClusterNode a0 = (ClusterNode) started.get(0)[0];
-      Store storeA = (Store) started.get(0)[1];
+      PgStore storeA = (PgStore) started.get(0)[1];
       LeadRouter appA = (LeadRouter) started.get(0)[2];
       Thread.sleep(3_000); // let partitions settle
       RotationState local = null;
@@ -87,7 +88,7 @@ public final class ClusterForwarding {
       results.add(measure("cluster, via a non-owner", appA, remote.id(), seconds, inFlight));
       for (int i = started.size() - 1; i >= 0; i--) {
         ((LeadRouter) started.get(i)[2]).stop().await(1, TimeUnit.MINUTES);
-        ((Store) started.get(i)[1]).close().await(30, TimeUnit.SECONDS);
+        ((PgStore) started.get(i)[1]).close().await(30, TimeUnit.SECONDS);
         ((ClusterNode) started.get(i)[0]).vertx().close().await(1, TimeUnit.MINUTES);
       }
     }
@@ -106,7 +107,7 @@ public final class ClusterForwarding {
         throughput >= 0.5 ? "MET" : "MISSED");
   }
 
-  private static RotationState rotation(Store store) throws Exception {
+  private static RotationState rotation(PgStore store) throws Exception {
     return Fixtures.hotRotation(store, Fixtures.weights(10, "mixed"));
   }
 

@@ -8,9 +8,11 @@ import io.leadrouter.owner.Partitioner;
 import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
-import io.leadrouter.store.InMemoryStore;
+import io.leadrouter.Stores;
+import io.leadrouter.store.RotationStore;
+import io.leadrouter.store.Storage;
+import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.store.NewRotation;
-import io.leadrouter.store.Store;
 import io.leadrouter.store.User;
 import io.leadrouter.store.UserRef;
 import io.leadrouter.store.WriteBatch;
@@ -81,9 +83,9 @@ final class Fixtures {
    * list and the heap, not the pick path. A proxy rather than a delegating class, so that the port growing
    * a method does not break the benchmarks.
    */
-  static Store droppingLog(InMemoryStore inner) {
-    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-        (proxy, method, args) -> {
+  static Stores droppingLog(InMemoryStore inner) {
+    RotationStore rotations = (RotationStore) Proxy.newProxyInstance(RotationStore.class.getClassLoader(),
+        new Class<?>[] {RotationStore.class}, (proxy, method, args) -> {
           if (method.getName().equals("loadRotation")) {
             lastActivationThread = Thread.currentThread();
           }
@@ -92,11 +94,18 @@ final class Fixtures {
             a = new Object[] {new WriteBatch(b.progress(), List.of())};
           }
           try {
-            return method.invoke(inner, a);
+            return method.invoke(inner.rotations(), a);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
         });
+    Storage dropping = new Storage(rotations, inner.directory(), inner.assignmentLog()) {
+      @Override
+      public Future<Void> close() {
+        return inner.close();
+      }
+    };
+    return new Stores(dropping, Stores.of(inner).leads());
   }
 
   /** A verticle that remembers the event-loop thread it was started on. */
@@ -128,17 +137,17 @@ final class Fixtures {
 
   /** A whole node in this JVM (in-memory store, HTTP on a free port) with one active rotation. */
   /** A new active rotation "hot" of the benchmark account, its members added to the store's user directory. */
-  static RotationState hotRotation(Store store, int[] weights) throws Exception {
+  static RotationState hotRotation(Storage store, int[] weights) throws Exception {
     List<UserRef> refs = new ArrayList<>();
     for (Member m : members(weights)) {
       refs.add(new UserRef(null, m.email(), m.name()));
     }
-    List<User> users = store.resolveUsers(ACCOUNT, refs, "bench@example.com").await(30, TimeUnit.SECONDS);
+    List<User> users = store.directory().resolveUsers(ACCOUNT, refs, "bench@example.com").await(30, TimeUnit.SECONDS);
     List<Member> members = new ArrayList<>();
     for (int i = 0; i < users.size(); i++) {
       members.add(new Member(users.get(i).id(), users.get(i).email(), users.get(i).name(), weights[i]));
     }
-    return store.createRotation(new NewRotation(ACCOUNT, "hot", Status.ACTIVE, null, members, "bench@example.com"))
+    return store.rotations().createRotation(new NewRotation(ACCOUNT, "hot", Status.ACTIVE, null, members, "bench@example.com"))
         .await(30, TimeUnit.SECONDS);
   }
 
@@ -203,7 +212,7 @@ final class Fixtures {
       InMemoryStore store = new InMemoryStore();
       // the service's own meters (Prometheus registry), as Main wires them; Vert.x's event-bus metrics stay off
       // as in production (see Metrics.vertxOptions)
-      LeadRouter app = LeadRouter.start(vertx, config, keepLog ? store : droppingLog(store), Jwt.options(config),
+      LeadRouter app = LeadRouter.start(vertx, config, keepLog ? Stores.of(store) : droppingLog(store), Jwt.options(config),
           Partitioner.hashing(config.partitions()), "bench", new Metrics(Metrics.prometheus()))
           .await(60, TimeUnit.SECONDS);
       RotationState rotation = hotRotation(store, weights);

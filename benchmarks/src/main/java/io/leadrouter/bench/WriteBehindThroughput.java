@@ -7,8 +7,8 @@ import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.Partitioner;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.rotation.RotationState;
-import io.leadrouter.store.InMemoryStore;
-import io.leadrouter.store.Store;
+import io.leadrouter.Stores;
+import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.micrometer.core.instrument.Gauge;
@@ -50,11 +50,11 @@ public final class WriteBehindThroughput {
     Vertx vertx = Vertx.vertx();
     try (Fixtures.Database database = new Fixtures.Database(server)) {
       String dbUri = database.uri();
-      Result memory = run(vertx, new InMemoryStore(), seconds, inFlight);
+      Result memory = run(vertx, Stores.of(new InMemoryStore()), seconds, inFlight);
       PgStore pg = Postgres.open(vertx, dbUri, 8).await(120, TimeUnit.SECONDS);
       long statementsBefore = pg.statementsExecuted();
       long progressBefore = pg.progressWrites();
-      Result postgres = run(vertx, pg, seconds, inFlight);
+      Result postgres = run(vertx, Stores.of(pg), seconds, inFlight);
       long statements = pg.statementsExecuted() - statementsBefore;
       long progress = pg.progressWrites() - progressBefore;
       pg.close().await(30, TimeUnit.SECONDS);
@@ -85,13 +85,13 @@ public final class WriteBehindThroughput {
     }
   }
 
-  private static Result run(Vertx vertx, Store store, int seconds, int inFlight) throws Exception {
+  private static Result run(Vertx vertx, Stores store, int seconds, int inFlight) throws Exception {
     Config config = Config.load(Map.of(), List.of("--store", "memory", "--jwt-secret", Fixtures.randomSecret(),
         "--http-port", "0", "--http-instances", "1"));
     Metrics metrics = new Metrics(Metrics.prometheus());
     LeadRouter app = LeadRouter.start(vertx, config, store, Jwt.options(config),
         Partitioner.hashing(config.partitions()), "bench", metrics).await(60, TimeUnit.SECONDS);
-    RotationState rotation = Fixtures.hotRotation(store, Fixtures.weights(10, "mixed"));
+    RotationState rotation = Fixtures.hotRotation(store.storage(), Fixtures.weights(10, "mixed"));
     RotationService service = app.rotations();
     AtomicBoolean measuring = new AtomicBoolean(false);
     AtomicBoolean stop = new AtomicBoolean(false);
