@@ -166,7 +166,12 @@ public final class RotationService {
     String ownerAddress = watch.ownerAddress(partition);
     String address = ownerAddress != null ? ownerAddress : Partitioner.address(partition);
     Future<Object> attempt;
-    if (owner != null && watch.departed(owner)) {
+    if (owner == null) {
+      // the partition has no owner right now (a member died and Hazelcast has not promoted the backup yet):
+      // its partition address may still name the dead member's consumer, where a message is dropped unanswered
+      // and, with no owner to watch, never sent again. Wait for the table to name one (nothing sent).
+      attempt = Future.failedFuture(new NotRoutable());
+    } else if (watch.departed(owner)) {
       // the partition table still names a member that left: wait for the new owner (nothing sent)
       attempt = Future.failedFuture(new NotRoutable());
     } else if (afterDeparture || watch.settling()) {
@@ -199,11 +204,11 @@ public final class RotationService {
 
   /** One attempt: the owner's answer, or {@link OwnerLeft} as soon as {@code owner} leaves the cluster. */
   private Future<Object> request(String address, Rotation.Command command, Object owner, long timeout) {
+    if (owner == null) { // no owner to watch (see sendUntil): nothing sent
+      return Future.failedFuture(new NotRoutable());
+    }
     DeliveryOptions attempt = new DeliveryOptions(Messages.OPTIONS).setSendTimeout(timeout);
     Future<Message<Object>> reply = vertx.eventBus().request(address, command, attempt);
-    if (owner == null) {
-      return reply.map(Message::body);
-    }
     long key = attempts.incrementAndGet();
     Promise<Object> answer = Promise.promise();
     inFlight.put(key, new InFlight(owner, vertx.getOrCreateContext(), answer));
