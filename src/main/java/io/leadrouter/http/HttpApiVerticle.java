@@ -23,7 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.time.Clock;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +139,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
-    HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
+    HistoryRoutes h = new HistoryRoutes(edge, edge.clock());
 
     // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
     AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();

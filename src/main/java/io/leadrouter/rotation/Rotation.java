@@ -260,21 +260,35 @@ public final class Rotation {
 
   // ---- preview and explain ----------------------------------------------------------------------------
 
-  /** A pick as it would be made: who, who was passed over, whether it repays an owed turn. */
-  public record Planned(Member member, List<Skip> skipped, boolean repayment) {}
+  /**
+   * A pick as it would be made: whose pick ({@code rotationId}), who, who was passed over, whether it repays an
+   * owed turn, and the rotation first asked when it is a fallback's pick (else null).
+   */
+  public record Planned(long rotationId, Member member, List<Skip> skipped, boolean repayment, Long fallbackFrom) {
+
+    public Planned asFallbackOf(long origin) {
+      return new Planned(rotationId, member, skipped, repayment, origin);
+    }
+  }
+
+  /**
+   * Planned picks, and {@code stuck}: every member with its reason where nobody was eligible any more (the
+   * plan is then shorter than asked), or null when the plan is complete.
+   */
+  public record Plan(List<Planned> picks, List<Skip> stuck) {}
 
   /**
    * The next {@code count} picks as the rotation stands at {@code now} (same eligibility, caps counting the
-   * planned picks, owed turns repaid); fewer when nobody is eligible at some point (then {@link #members}
-   * says why). Changes nothing: the first planned member is whom the next pick at {@code now} returns.
+   * planned picks, owed turns repaid); fewer when nobody is eligible at some point (then the plan's
+   * {@code stuck} says why; the owner adds a fallback's picks). Changes nothing: the first planned member is whom the next pick at {@code now} returns.
    */
-  public List<Planned> preview(int count, Instant now, DirectoryView directory) {
+  public Plan preview(int count, Instant now, DirectoryView directory) {
     if (deleted || state.status() != Status.ACTIVE || schedule.isEmpty()) {
-      return List.of();
+      return new Plan(List.of(), null);
     }
     Instant at = now.truncatedTo(ChronoUnit.MICROS);
     picker.refresh(at, directory);
-    return picker.preview(count, state.position(), state.ledger(), at);
+    return picker.preview(state.id(), count, state.position(), state.ledger(), at);
   }
 
   /** Every member as it stands at {@code now}, in member order. */

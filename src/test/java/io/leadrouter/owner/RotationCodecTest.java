@@ -68,8 +68,9 @@ class RotationCodecTest {
 
   @Test
   void outlookKeepsPlannedPicksAndMemberViews() {
-    Outlook preview = new Outlook(STATE, List.of(new Rotation.Planned(ALICE, List.of(), true),
-        new Rotation.Planned(BOB, List.of(new Rotation.Skip(10, SkipReason.CAP_HOUR)), false)), null);
+    Outlook preview = new Outlook(STATE, List.of(new Rotation.Planned(STATE.id(), ALICE, List.of(), true, null),
+        new Rotation.Planned(9, BOB, List.of(new Rotation.Skip(10, SkipReason.CAP_HOUR)), false, STATE.id())), null,
+        9L);
     assertThat(wire(preview)).isEqualTo(preview);
     Outlook members = new Outlook(STATE, null, List.of(
         new MemberView(ALICE, new Ledger.Counts(2, 4, 11), 0, SkipReason.CAP_HOUR, Instant.parse("2026-03-02T10:00:00Z")),
