@@ -148,6 +148,11 @@ public final class RotationService {
     return send(update);
   }
 
+  /** One member's settings, changed by the owner on the state it holds. */
+  public Future<RotationState> update(Rotation.PatchMember patch) {
+    return send(patch);
+  }
+
   public Future<RotationState> changeStatus(Rotation.ChangeStatus change) {
     return send(change);
   }

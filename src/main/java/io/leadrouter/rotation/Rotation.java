@@ -4,6 +4,7 @@ import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,7 +47,7 @@ public final class Rotation {
 
   // ---- commands ---------------------------------------------------------------------------------------
 
-  public sealed interface Command permits Get, Pick, Update, ChangeStatus, Delete, Preview, Explain {
+  public sealed interface Command permits Get, Pick, Update, PatchMember, ChangeStatus, Delete, Preview, Explain {
     String accountId();
 
     long rotationId();
@@ -76,6 +77,13 @@ public final class Rotation {
       this(accountId, rotationId, name, teamIdSet, teamId, members, actor, null);
     }
   }
+
+  /**
+   * One member's settings changed where present ({@code caps} {@link Caps#NONE} clears them), decided by the
+   * owner on the state it holds, so that concurrent edits of different members all land.
+   */
+  public record PatchMember(String accountId, long rotationId, long userId, Integer weight, Boolean paused, Caps caps,
+      String actor) implements Command {}
 
   /** The rotation's settings, replaced as a whole by an {@link Update} that carries them. */
   public record Settings(ZoneId timeZone, boolean catchUp, Fallback fallback, boolean followsTeam) {}
@@ -213,6 +221,17 @@ public final class Rotation {
       return decidePick(p, now, directory);
     } else if (command instanceof Update u) {
       return decideUpdate(u, now);
+    } else if (command instanceof PatchMember p) {
+      List<Member> members = new ArrayList<>(state.members());
+      for (int i = 0; i < members.size(); i++) {
+        Member m = members.get(i);
+        if (m.userId() == p.userId()) {
+          members.set(i, m.withSettings(p.weight() == null ? m.weight() : p.weight(),
+              p.paused() == null ? m.paused() : p.paused(), p.caps() == null ? m.caps() : p.caps()));
+          return decideUpdate(new Update(p.accountId(), p.rotationId(), null, false, null, members, p.actor()), now);
+        }
+      }
+      return Decision.reject(Reason.NOT_FOUND, "user " + p.userId() + " is not a member of rotation " + state.id());
     } else if (command instanceof ChangeStatus c) {
       return Decision.accept(new StatusChanged(state.withStatus(c.status(), now, c.actor())));
     } else if (command instanceof Delete d) {

@@ -166,6 +166,39 @@ class RotationPeopleApiTest {
   }
 
   @Test
+  void concurrentEditsOfDifferentMembersAllLand() throws Exception {
+    JsonArray members = new JsonArray();
+    List<Long> users = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      long u = user("member" + i + "@example.com");
+      users.add(u);
+      members.add(new JsonObject().put("userId", u));
+    }
+    long id = rotation(new JsonObject().put("name", "Busy edits").put("members", members)).getLong("id");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> edits = new ArrayList<>();
+    for (int i = 0; i < users.size(); i++) {
+      JsonObject patch = i % 2 == 0 ? new JsonObject().put("paused", true)
+          : new JsonObject().put("weight", 2 + i % 9).put("caps", new JsonObject().put("day", 10 + i));
+      edits.add(api.patch("/lead-rotations/" + id + "/members/" + users.get(i), patch));
+    }
+    await(io.vertx.core.Future.join(edits));
+    edits.forEach(e -> assertThat(e.result().statusCode()).as(e.result().bodyAsString()).isEqualTo(200));
+    JsonArray after = await(api.get("/lead-rotations/" + id)).bodyAsJsonObject().getJsonArray("members");
+    for (int i = 0; i < users.size(); i++) {
+      JsonObject m = after.getJsonObject(i);
+      assertThat(m.getValue("userId").toString()).isEqualTo(String.valueOf(users.get(i)));
+      if (i % 2 == 0) {
+        assertThat(m.getBoolean("paused")).as("member " + i + " paused").isTrue();
+        assertThat(m.getInteger("weight")).isEqualTo(1);
+      } else {
+        assertThat(m.getBoolean("paused")).isFalse();
+        assertThat(m.getInteger("weight")).as("member " + i + " weight").isEqualTo(2 + i % 9);
+        assertThat(m.getJsonObject("caps")).isEqualTo(new JsonObject().put("day", 10 + i));
+      }
+    }
+  }
+
+  @Test
   void fallbacksGoToAUserOrAnotherRotationAndCyclesAreRefused() throws Exception {
     long ann = user("ann@example.com");
     long bob = user("bob@example.com");

@@ -64,6 +64,12 @@ class RotationCodecTest {
     assertThat(wire(pick)).isEqualTo(pick);
     assertThat(wire(new Rotation.Preview("2311", 7, 12))).isEqualTo(new Rotation.Preview("2311", 7, 12));
     assertThat(wire(new Rotation.Explain("2311", 7))).isEqualTo(new Rotation.Explain("2311", 7));
+    Rotation.PatchMember patch = new Rotation.PatchMember("2311", 7, 20, 4, true, new Caps(null, 3, null), "me");
+    assertThat(wire(patch)).isEqualTo(patch);
+    Rotation.PatchMember clear = new Rotation.PatchMember("2311", 7, 20, null, null, Caps.NONE, "me");
+    assertThat(wire(clear)).isEqualTo(clear);
+    Rotation.PatchMember pauseOnly = new Rotation.PatchMember("2311", 7, 20, null, false, null, "me");
+    assertThat(wire(pauseOnly)).isEqualTo(pauseOnly);
   }
 
   @Test
