@@ -102,7 +102,8 @@ public final class LeadRouter {
       cluster.registerMetrics(metrics.registry());
     }
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
-        config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
+        config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster())
+        .withAckOnCommit(config.ack().equals("commit"));
     List<Future<String>> owners = new ArrayList<>();
     // the owners see the directory through this node's LiveDirectory
     OwnerSettings owned = settings.withPeople(people);

@@ -50,7 +50,8 @@ public record Config(
     long httpBodyTimeoutMs,
     int httpIdleSeconds,
     boolean accessLog,
-    int managementPort) {
+    int managementPort,
+    String ack) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = Settings.TABLE;
@@ -130,12 +131,17 @@ public record Config(
         p.integer("http-body-timeout-ms", 100, 3_600_000),
         p.integer("http-idle-seconds", 1, 86_400),
         p.bool("access-log"),
-        p.integer("management-port", 0, 65535));
+        p.integer("management-port", 0, 65535),
+        p.oneOf("ack", "memory", "commit"));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }
     if (c.cluster) {
       ClusterChecks.problems(c, p, problems);
+      if (c.ack.equals("commit")) {
+        problems.add("ack (LEADROUTER_ACK): commit is for a single node; a cluster member acknowledges a pick once "
+            + "its backup member holds it");
+      }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -174,7 +180,9 @@ public record Config(
     lines.add("partitions: " + partitions + " over " + owners + " owner verticles; idle rotations leave memory after "
         + idleSeconds + " s");
     lines.add("write-behind: flush every " + flushIntervalMs + " ms, " + flushBatch + " rows per batch, buffer "
-        + writeBufferMax + " picks per owner; sequence block " + sequenceBlock);
+        + writeBufferMax + " picks per owner; sequence block " + sequenceBlock + (cluster ? ""
+        : ack.equals("commit") ? "; picks answered once committed to the store (ack=commit)"
+        : "; picks answered once queued (ack=memory)"));
     lines.add("cluster: " + (cluster ? "on, port " + clusterPort + ", " + (clusterDiscovery.equals("kubernetes")
         ? "kubernetes DNS discovery of " + k8sServiceDns : "members " + (clusterMembers.isBlank() ? "(none yet)" : clusterMembers))
         + ", quorum " + clusterQuorum + (clusterSize > 0 ? " of " + clusterSize + " members" : "")
