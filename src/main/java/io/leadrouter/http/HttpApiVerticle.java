@@ -187,6 +187,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/lead-rotations/:rotationId/preview").handler(m::preview);
 
     reads.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
+    body.apply(router.post("/lead-rotations/:rotationId/next-users"), "nextUsers").handler(l::nextUsers);
     body.apply(router.post("/lead-rotations/:rotationId/tokens"), "createIngestToken").handler(l::createToken);
     router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
     router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);
