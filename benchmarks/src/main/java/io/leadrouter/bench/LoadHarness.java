@@ -248,8 +248,8 @@ public final class LoadHarness {
       Function<LoadRun, JsonObject> summary) {}
 
   /**
-   * Runs every target {@code --rounds} times, interleaved (round 1: all targets, round 2: all targets, ...), so
-   * that a change in the shared machine's load falls on all of them alike. The first round of a target warms
+   * Runs every target {@code --rounds} times, interleaved (round 1: all targets, round 2: all targets in an order
+   * turned by one, ...), so that a change in the shared machine's load falls on all of them alike. The first round of a target warms
    * up for {@code --warmup}, later ones for {@code --rewarm}; counts, latencies and picks add up over rounds.
    */
   private void runRounds(List<Target> targets) throws Exception {
@@ -258,7 +258,10 @@ public final class LoadHarness {
       runs.put(t.name, new LoadRun(t.name, t.picks));
     }
     for (int round = 1; round <= o.rounds; round++) {
-      for (Target t : targets) {
+      // the order turns from round to round, so that no target is always the first (paying the JIT warm-up of
+      // this JVM) or always follows the same one
+      for (int k = 0; k < targets.size(); k++) {
+        Target t = targets.get((k + round - 1) % targets.size());
         if (o.rounds > 1) {
           System.out.printf("%n-- round %d of %d", round, o.rounds);
         }
