@@ -69,6 +69,13 @@ public final class Main {
       System.exit(2);
       return;
     }
+    String storeMissing = Stores.unavailable(config);
+    if (storeMissing != null) {
+      // before joining a cluster or starting anything: this build cannot open the store configured
+      System.err.println("invalid setting: " + storeMissing);
+      System.exit(2);
+      return;
+    }
     config.describe().forEach(line -> LOG.info("setting {}", line));
     Config.unknownEnvironment(System.getenv()).forEach(name ->
         LOG.warn("environment: {} names no setting and is ignored (see --help)", name));
