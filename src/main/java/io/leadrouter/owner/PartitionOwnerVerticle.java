@@ -91,7 +91,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
         settings.flushIntervalMs(), metrics);
     IntPredicate serves = p -> hosted.containsKey(p) && ownership.hosts(p);
     Acknowledgement ack = replica == null ? new AckFromMemory(store, writeBehind)
-        : new GroupCommit(context, replica, store, writeBehind, serves);
+        : new GroupCommit(context, replica, store, writeBehind, serves, metrics);
     rotations = new ActiveRotations(ack, store, settings, clock, metrics, writeBehind, serves);
     status.capacity = settings.writeBufferMax();
     vertx.setPeriodic(settings.flushIntervalMs(), id -> {
