@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TracingTest {
 
+  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private Vertx vertx;
   /** OTLP/HTTP protobuf export requests the stub received, as bytes (strings are UTF-8 inside protobuf). */
   private final List<byte[]> exports = new CopyOnWriteArrayList<>();
@@ -95,7 +96,8 @@ class TracingTest {
       assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
       long id = created.bodyAsJsonObject().getLong("id");
       HttpResponse<Buffer> picked = api.request(io.vertx.core.http.HttpMethod.GET, "/lead-rotations/" + id + "/next-user")
-          .putHeader("x-request-id", "trace-me-42").send().await();
+          .putHeader("x-request-id", "trace-me-42").putHeader("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
+          .send().await();
       assertThat(picked.statusCode()).isEqualTo(200);
 
       String span = awaitExport("GET /lead-rotations/:rotationId/next-user", Duration.ofSeconds(30));
@@ -103,6 +105,8 @@ class TracingTest {
           .contains("leadrouter.request_id").contains("trace-me-42")
           .contains("service.name").contains("lead-router")
           .contains("url.path").contains("/lead-rotations/" + id + "/next-user");
+      // the caller's W3C trace context is continued: the span carries its trace id (16 raw bytes in protobuf)
+      assertThat(span).contains(new String(java.util.HexFormat.of().parseHex(TRACE_ID), StandardCharsets.ISO_8859_1));
       // the pick's command to its owner on the event bus: Vert.x's messaging spans, in the request's trace
       assertThat(awaitExport("vertx-eventbus", Duration.ofSeconds(30))).contains("leadrouter.partition.");
       assertThat(service.terminate()).isIn(0, 143);
