@@ -51,9 +51,9 @@ public record Stores(Storage storage, LeadStore leads) {
       LOG.warn("store: in memory; rotations and picks are lost when the process stops");
       return Future.succeededFuture(of(new InMemoryStore()));
     }
-    String missing = config.pgUri() == null ? EmbeddedBinaries.missing() : null;
-    if (missing != null) {
-      return Future.failedFuture(new StoreException(StoreException.Kind.INVALID, missingEmbedded(missing)));
+    String unavailable = unavailable(config); // Main checks it first; here so that no caller meets zonky's absence
+    if (unavailable != null) {
+      return Future.failedFuture(new StoreException(StoreException.Kind.INVALID, unavailable));
     }
     Future<String> uri = config.pgUri() != null ? Future.succeededFuture(config.pgUri())
         // starting Postgres blocks for seconds: never on an event loop
@@ -79,11 +79,8 @@ public record Stores(Storage storage, LeadStore leads) {
       return null;
     }
     String missing = EmbeddedBinaries.missing();
-    return missing == null ? null : missingEmbedded(missing);
-  }
-
-  private static String missingEmbedded(String why) {
-    return "pg-uri: required: " + why + "; set --pg-uri or LEADROUTER_PG_URI to an external Postgres";
+    return missing == null ? null
+        : "pg-uri: required: " + missing + "; set --pg-uri or LEADROUTER_PG_URI to an external Postgres";
   }
 
   private static String startEmbedded(Path dataDir) throws IOException {
