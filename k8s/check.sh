@@ -96,6 +96,14 @@ for overlay in dev prod; do
   tail -n1 "$OUT/$overlay.policy" >&2
 done
 
+# JVM flags have one place, pom.xml's jvm.flags, carried by the image as JDK_JAVA_OPTIONS: a manifest that
+# repeats them would apply them twice and drift from the image.
+for overlay in dev prod; do
+  if grep -q -- '--add-opens' "$OUT/$overlay.yaml"; then
+    fail "overlays/$overlay sets JVM flags (--add-opens); they belong to the image (pom.xml jvm.flags)"
+  fi
+done
+
 # Prod must carry no secret values: lead-router-secrets is created out of band.
 if grep -q '^kind: Secret$' "$OUT/prod.yaml"; then fail "overlays/prod renders a Secret; it must not contain secret values"; fi
 

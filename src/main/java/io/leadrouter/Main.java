@@ -4,6 +4,7 @@ import io.leadrouter.auth.Jwt;
 import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.config.Config;
 import io.leadrouter.ops.Metrics;
+import io.leadrouter.ops.Tracing;
 import io.leadrouter.owner.Partitioner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -69,12 +70,28 @@ public final class Main {
       System.exit(2);
       return;
     }
+    String storeMissing = Stores.unavailable(config);
+    if (storeMissing != null) {
+      // before joining a cluster or starting anything: this build cannot open the store configured
+      System.err.println("invalid setting: " + storeMissing);
+      System.exit(2);
+      return;
+    }
     config.describe().forEach(line -> LOG.info("setting {}", line));
     Config.unknownEnvironment(System.getenv()).forEach(name ->
         LOG.warn("environment: {} names no setting and is ignored (see --help)", name));
     PrometheusMeterRegistry registry = Metrics.prometheus();
     VertxOptions options = config.cluster() ? ClusterNode.options(Metrics.vertxOptions(), config) : Metrics.vertxOptions();
-    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    try {
+      LOG.info("setting tracing: {}", Tracing.setUp(System.getenv(), Version.VERSION, options, builder));
+    } catch (RuntimeException e) {
+      // OpenTelemetry's own configuration error (an unknown exporter, a bad endpoint) names the variable
+      System.err.println("invalid setting: tracing (OTEL_*): " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    builder.with(options);
     ClusterNode cluster = null;
     Vertx vertx;
     if (config.cluster()) {

@@ -1,5 +1,7 @@
 package io.leadrouter.http;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -19,12 +21,18 @@ import org.slf4j.MDC;
  * {@code X-Request-Id}, stored with a pick in the assignment log, and put in the log's MDC as
  * {@code requestId} for the access line. The line names the route template ({@code /lead-rotations/:rotationId}),
  * never the raw path, so it carries no ids of the caller's choosing beyond the request id.
+ *
+ * <p>With tracing on, the request's server span (Vert.x's, current while its handlers run) gets the request id
+ * ({@code leadrouter.request_id}) and, before the answer's headers go out, the route template
+ * ({@code http.route}, and the name {@code GET /lead-rotations/:rotationId/next-user}).
  */
 final class AccessLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("leadrouter.access");
   static final String REQUEST_ID = "requestId";
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  static final AttributeKey<String> SPAN_REQUEST_ID = AttributeKey.stringKey("leadrouter.request_id");
+  static final AttributeKey<String> SPAN_ROUTE = AttributeKey.stringKey("http.route");
 
   private AccessLog() {}
 
@@ -58,12 +66,21 @@ final class AccessLog {
     }
   }
 
-  static void handler(RoutingContext ctx, Templates templates) {
+  static void handler(RoutingContext ctx, Templates templates, boolean log) {
     String given = ctx.request().getHeader("x-request-id");
     String id = given != null && TOKEN.matcher(given).matches() ? given : newId();
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader("x-request-id", id);
-    if (templates != null) {
+    Span span = Span.current(); // invalid (and not recording) when tracing is off
+    if (span.isRecording() && templates != null) {
+      span.setAttribute(SPAN_REQUEST_ID, id);
+      ctx.addHeadersEndHandler(v -> {
+        String template = templates.of(ctx);
+        span.setAttribute(SPAN_ROUTE, template);
+        span.updateName(ctx.request().method().name() + " " + template);
+      });
+    }
+    if (log && templates != null) {
       long started = System.nanoTime();
       ctx.addEndHandler(done -> line(ctx, templates.of(ctx), id, started));
     }

@@ -143,7 +143,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
     // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
     AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();
-    router.route().handler(ctx -> AccessLog.handler(ctx, templates.get()));
+    router.route().handler(ctx -> AccessLog.handler(ctx, templates.get(), accessLog));
     router.route().handler(bodies::hold).handler(Body::checkText);
     // liveness: no auth and no work (also the benchmarks' HTTP ceiling)
     router.get("/health/live").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
@@ -227,7 +227,7 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     // past every route: 404, or 405 with Allow; and the one failure handler
     Answers.unmatchedAndFailures(router);
-    templates.set(accessLog ? AccessLog.Templates.of(routes(router)) : null);
+    templates.set(AccessLog.Templates.of(routes(router))); // the access line's and the trace span's route
     return router;
   }
 

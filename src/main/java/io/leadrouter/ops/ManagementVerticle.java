@@ -1,6 +1,8 @@
 package io.leadrouter.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -42,7 +44,9 @@ public final class ManagementVerticle extends VerticleBase {
     if (registry != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     }
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    // probes and scrapes every few seconds are not traced: they would bury the requests worth a trace
+    return vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE)).requestHandler(router)
+        .listen(port, host).onSuccess(s -> server = s);
   }
 
   /** The port listened on. */

@@ -109,6 +109,26 @@ public final class Metrics {
     return flush;
   }
 
+  /** The two outcomes of a cluster replication round; {@link #replicationRounds()} registers them. */
+  public record ReplicationRounds(Timer acknowledged, Timer failed) {}
+
+  /**
+   * {@code leadrouter_replication_round_seconds{outcome}}: from a group-commit round's start (its append sent)
+   * to the backup member's confirmation ({@code acknowledged}) or the round's failure ({@code failed}: fenced,
+   * minority side, backup silent past Hazelcast's 5 s). Registered by the first cluster owner, so a single node
+   * exports none.
+   */
+  public ReplicationRounds replicationRounds() {
+    return new ReplicationRounds(replicationTimer("acknowledged"), replicationTimer("failed"));
+  }
+
+  private Timer replicationTimer(String outcome) {
+    return Timer.builder("leadrouter.replication.round")
+        .description("replication round latency: append sent to backup confirmed, per group-commit round")
+        .tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+  }
+
   public void storeError() {
     storeErrors.increment();
   }

@@ -1,5 +1,6 @@
 package io.leadrouter.owner;
 
+import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.UserPicked;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Ledger;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ final class GroupCommit implements Acknowledgement {
   private final RotationStore store;
   private final WriteBehind writeBehind;
   private final IntPredicate hosted;
+  private final Metrics.ReplicationRounds rounds;
   private final Map<Long, ReplicaTrack> tracks = new HashMap<>();
   private final List<ReplicaTrack> dirty = new ArrayList<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
@@ -46,8 +49,10 @@ final class GroupCommit implements Acknowledgement {
   private int unacknowledged;
 
   /** {@code hosted}: whether this member serves a partition right now (checked before claiming a rotation). */
-  GroupCommit(Context context, Replica replica, RotationStore store, WriteBehind writeBehind, IntPredicate hosted) {
+  GroupCommit(Context context, Replica replica, RotationStore store, WriteBehind writeBehind, IntPredicate hosted,
+      Metrics metrics) {
     this.context = context;
+    this.rounds = metrics.replicationRounds();
     this.replica = replica;
     this.store = store;
     this.writeBehind = writeBehind;
@@ -138,6 +143,7 @@ final class GroupCommit implements Acknowledgement {
       rows.add(writeBehind.row(p.picked()));
     }
     track.replicating = true;
+    long started = System.nanoTime();
     Future<Void> sent;
     try {
       sent = replica.append(track.id, track.epoch, track.replicated, to, last.after().position(),
@@ -148,6 +154,7 @@ final class GroupCommit implements Acknowledgement {
           "the picks could not be sent to the replica; nothing was acknowledged — retry", e));
     }
     sent.onComplete(ar -> {
+      (ar.succeeded() ? rounds.acknowledged() : rounds.failed()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       track.replicating = false;
       unacknowledged -= picks.size();
       if (ar.succeeded()) {

@@ -68,6 +68,8 @@ class ClusterOpsTest {
           .contains("leadrouter_cluster_size 1.0").contains("leadrouter_cluster_partitions_owned 61.0")
           .contains("leadrouter_build_info{version=\"" + Version.VERSION + "\"} 1")
           .contains("leadrouter_writebehind_capacity 100000.0")
+          // replication rounds, one per group commit: the three picks above were confirmed in at least one
+          .containsPattern("leadrouter_replication_round_seconds_count\\{outcome=\"acknowledged\"\\} [1-9]")
           // HTTP latency as histogram buckets by route template (aggregatable over members)
           .contains("route=\"/lead-rotations/:rotationId/next-user\"").doesNotContain(">/lead-rotations");
 
@@ -85,6 +87,7 @@ class ClusterOpsTest {
         }
       }
       assertThat(used).contains("leadrouter_next_user_seconds_bucket", "leadrouter_cluster_quorum_present",
+          "leadrouter_replication_round_seconds_bucket", "leadrouter_replication_round_seconds_count",
           "vertx_http_server_requests_total", "jvm_memory_used_bytes");
       assertThat(exported).containsAll(used);
     } finally {

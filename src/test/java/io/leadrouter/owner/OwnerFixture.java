@@ -56,6 +56,7 @@ final class OwnerFixture implements AutoCloseable {
   volatile boolean hosted = true;
   WriteBehind writeBehind;
   ActiveRotations rotations;
+  final Metrics metrics = new Metrics(Metrics.prometheus());
 
   OwnerFixture(boolean cluster, int sequenceBlock, int writeBufferMax) {
     this.replica = cluster ? new FakeReplica() : null;
@@ -63,7 +64,7 @@ final class OwnerFixture implements AutoCloseable {
     on(() -> {
       writeBehind = new WriteBehind(vertx, gated.store, "test", writeBufferMax, 100, 50, Metrics.none());
       Acknowledgement ack = cluster
-          ? new GroupCommit(context, replica, gated.store, writeBehind, p -> hosted)
+          ? new GroupCommit(context, replica, gated.store, writeBehind, p -> hosted, metrics)
           : new AckFromMemory(gated.store, writeBehind);
       rotations = new ActiveRotations(ack, gated.store, settings, clock, Metrics.none(), writeBehind, p -> hosted);
       return null;
