@@ -11,8 +11,6 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 final class Console {
 
-  /** Short: the files are not fingerprinted, and an upgraded service should show its own console soon. */
-  static final long MAX_AGE_SECONDS = 60;
 
   private Console() {}
 
@@ -21,7 +19,14 @@ final class Console {
     String config = "{\"devMode\":" + devMode + "}";
     router.get("/console/config.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store").end(config));
-    router.get("/console/*").handler(StaticHandler.create("console").setCachingEnabled(true)
-        .setMaxAgeSeconds(MAX_AGE_SECONDS).setDefaultContentEncoding("UTF-8").setDirectoryListing(false));
+    // the files are not fingerprinted: a browser keeps them but asks each time whether they changed
+    // (Last-Modified, 304), so that an upgraded service shows its own console at once
+    router.get("/console/*")
+        .handler(ctx -> {
+          ctx.addHeadersEndHandler(v -> ctx.response().headers().set("cache-control", "no-cache"));
+          ctx.next();
+        })
+        .handler(StaticHandler.create("console").setCachingEnabled(true).setDefaultContentEncoding("UTF-8")
+            .setDirectoryListing(false));
   }
 }
