@@ -6,14 +6,12 @@ import io.leadrouter.store.pg.PgStore;
 import io.leadrouter.store.pg.Postgres;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
+import io.leadrouter.testing.SseStream;
 import io.leadrouter.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -73,69 +71,12 @@ class EventStreamTest {
     return await(api.createRotation(new JsonObject().put("name", "Stream").put("members", members))).getLong("id");
   }
 
-  /** The raw stream as it arrives, and its status and headers. */
-  static final class Stream {
-    final StringBuilder text = new StringBuilder();
-    HttpClientResponse response;
-    volatile boolean ended;
-
-    synchronized String text() {
-      return text.toString();
-    }
-
-    synchronized void append(Buffer b) {
-      text.append(b.toString());
-    }
-  }
-
-  static Future<Stream> open(HttpClient client, int port, long rotation, String token, String account) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setPort(port).setHost("127.0.0.1")
-        .setURI("/lead-rotations/" + rotation + "/events");
-    if (token != null) {
-      options.addHeader("authorization", "Bearer " + token);
-    }
-    if (account != null) {
-      options.addHeader("x-account-id", account);
-    }
-    Stream stream = new Stream();
-    return client.request(options).compose(r -> r.send()).map(response -> {
-      stream.response = response;
-      response.handler(stream::append);
-      response.endHandler(v -> stream.ended = true);
-      return stream;
-    });
-  }
-
-  /** Waits (functionally, up to 10 s) until the stream holds {@code count} pick events; returns their data. */
-  static List<JsonObject> picks(Stream stream, int count) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    List<JsonObject> picks = parse(stream.text());
-    while (picks.size() < count && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-      picks = parse(stream.text());
-    }
-    return picks;
-  }
-
-  static List<JsonObject> parse(String text) {
-    List<JsonObject> picks = new ArrayList<>();
-    for (String event : text.split("\n\n")) {
-      if (event.startsWith("event: pick\n")) {
-        String[] lines = event.split("\n");
-        JsonObject data = new JsonObject(lines[2].substring("data: ".length()));
-        assertThat(lines[1]).isEqualTo("id: " + data.getLong("sequence"));
-        picks.add(data);
-      }
-    }
-    return picks;
-  }
-
   @Test
   void picksThroughTheApiArriveInOrderWithTheirSequence() throws Exception {
     long id = rotation("ann@example.com", "bob@example.com");
-    Stream stream = await(open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
-    assertThat(stream.response.statusCode()).isEqualTo(200);
-    assertThat(stream.response.getHeader("content-type")).startsWith("text/event-stream");
+    SseStream stream = await(SseStream.open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
+    assertThat(stream.response().statusCode()).isEqualTo(200);
+    assertThat(stream.response().getHeader("content-type")).startsWith("text/event-stream");
     List<Long> sequences = new ArrayList<>();
     List<String> emails = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -144,7 +85,7 @@ class EventStreamTest {
       sequences.add(r.bodyAsJsonObject().getLong("sequence"));
       emails.add(r.bodyAsJsonObject().getString("currentUser"));
     }
-    List<JsonObject> picks = picks(stream, 6);
+    List<JsonObject> picks = stream.picks(6);
     assertThat(picks).extracting(p -> p.getLong("sequence")).containsExactlyElementsOf(sequences);
     assertThat(picks).extracting(p -> p.getString("email")).containsExactlyElementsOf(emails);
     assertThat(sequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
@@ -155,11 +96,7 @@ class EventStreamTest {
 
     // deleting the rotation ends the stream
     assertThat(await(api.delete("/lead-rotations/" + id)).statusCode()).isEqualTo(204);
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!stream.ended && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(stream.ended).as("stream ended after delete: " + stream.text()).isTrue();
+    assertThat(stream.awaitEnd()).as("stream ended after delete: " + stream.text()).isTrue();
     assertThat(stream.text()).contains("event: deleted\n");
   }
 
@@ -170,9 +107,9 @@ class EventStreamTest {
         .getJsonObject(0).getString("userId"));
     assertThat(await(api.patch("/lead-rotations/" + id + "/members/" + ann, new JsonObject().put("paused", true)))
         .statusCode()).isEqualTo(200);
-    Stream stream = await(open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
+    SseStream stream = await(SseStream.open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
     assertThat(await(api.get("/lead-rotations/" + id + "/next-user")).statusCode()).isEqualTo(200);
-    List<JsonObject> picks = picks(stream, 1);
+    List<JsonObject> picks = stream.picks(1);
     assertThat(picks).hasSize(1);
     assertThat(picks.get(0).getString("email")).isEqualTo("bob@example.com");
     assertThat(picks.get(0).getJsonArray("skipped")).containsExactly(
@@ -182,16 +119,13 @@ class EventStreamTest {
   @Test
   void anonymousIs401AndAnotherAccountsRotationIs404() throws Exception {
     long id = rotation("ann@example.com");
-    Stream anonymous = await(open(client, node.port(), id, null, "2311"));
-    assertThat(anonymous.response.statusCode()).isEqualTo(401);
-    Stream stranger = await(open(client, node.port(), id, TestApp.token(vertx, "eve@example.com", "7777"), "7777"));
-    assertThat(stranger.response.statusCode()).isEqualTo(404);
-    Stream unknown = await(open(client, node.port(), 999_999, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
-    assertThat(unknown.response.statusCode()).isEqualTo(404);
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!unknown.ended && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    SseStream anonymous = await(SseStream.open(client, node.port(), id, null, "2311"));
+    assertThat(anonymous.response().statusCode()).isEqualTo(401);
+    SseStream stranger = await(SseStream.open(client, node.port(), id, TestApp.token(vertx, "eve@example.com", "7777"), "7777"));
+    assertThat(stranger.response().statusCode()).isEqualTo(404);
+    SseStream unknown = await(SseStream.open(client, node.port(), 999_999, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
+    assertThat(unknown.response().statusCode()).isEqualTo(404);
+    assertThat(unknown.awaitEnd()).isTrue();
     assertThat(new JsonObject(unknown.text()).getJsonObject("error").getString("code")).isEqualTo("not_found");
   }
 }
