@@ -8,7 +8,9 @@ import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
 import io.leadrouter.testing.SseStream;
 import io.leadrouter.testing.TestPostgres;
+import io.leadrouter.bus.EventBusApiVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -98,6 +100,41 @@ class EventStreamTest {
     assertThat(await(api.delete("/lead-rotations/" + id)).statusCode()).isEqualTo(204);
     assertThat(stream.awaitEnd()).as("stream ended after delete: " + stream.text()).isTrue();
     assertThat(stream.text()).contains("event: deleted\n");
+  }
+
+  @Test
+  void picksFromEveryEdgeAppearOnceEach() throws Exception {
+    long id = rotation("ann@example.com", "bob@example.com");
+    String token = TestApp.token(vertx, "ops@example.com", "2311");
+    SseStream stream = await(SseStream.open(client, node.port(), id, token, "2311"));
+    List<Long> sequences = new ArrayList<>();
+    // HTTP GET and POST next-user
+    sequences.add(await(api.get("/lead-rotations/" + id + "/next-user")).bodyAsJsonObject().getLong("sequence"));
+    HttpResponse<Buffer> posted = await(api.request(io.vertx.core.http.HttpMethod.POST, "/lead-rotations/" + id
+        + "/next-user").putHeader("idempotency-key", "k-1").send());
+    assertThat(posted.statusCode()).as(posted.bodyAsString()).isEqualTo(200);
+    sequences.add(posted.bodyAsJsonObject().getLong("sequence"));
+    // the same key again: the first answer replayed, no second pick
+    assertThat(await(api.request(io.vertx.core.http.HttpMethod.POST, "/lead-rotations/" + id + "/next-user")
+        .putHeader("idempotency-key", "k-1").send()).bodyAsJsonObject().getLong("sequence")).isEqualTo(sequences.get(1));
+    // the event-bus API
+    JsonObject viaBus = (JsonObject) await(vertx.eventBus().request(EventBusApiVerticle.NEXT_USER,
+        new JsonObject().put("rotationId", id).put("accountId", "2311"),
+        new DeliveryOptions().addHeader("authorization", "Bearer " + token))).body();
+    sequences.add(viaBus.getLong("sequence"));
+    // POST /v1/leads with an ingest token
+    String ingest = await(api.post("/lead-rotations/" + id + "/tokens", new JsonObject().put("name", "form")))
+        .bodyAsJsonObject().getString("token");
+    HttpResponse<Buffer> lead = await(api.as(null, null).post("/v1/leads", new JsonObject()
+        .put("current_token", ingest).put("email", "lead@example.com")));
+    assertThat(lead.statusCode()).as(lead.bodyAsString()).isEqualTo(201);
+    sequences.add(lead.bodyAsJsonObject().getLong("sequence"));
+
+    List<JsonObject> picks = stream.picks(4);
+    assertThat(picks).extracting(p -> p.getLong("sequence")).containsExactlyElementsOf(sequences);
+    // and nothing more arrives for them (one more pick is the next event)
+    long last = await(api.get("/lead-rotations/" + id + "/next-user")).bodyAsJsonObject().getLong("sequence");
+    assertThat(stream.picks(5)).extracting(p -> p.getLong("sequence")).endsWith(last).hasSize(5);
   }
 
   @Test
