@@ -12,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Each pick is {@code event: pick}, {@code id: <sequence>}, {@code data: {...}}. A comment every
  * {@link #KEEP_ALIVE_MS} keeps proxies and the server's idle timeout from closing a quiet stream. A slow
  * reader is never buffered for without bound: while the response's write queue is full, picks are dropped and
- * then announced as {@code event: dropped} with their count. The stream ends when the rotation is deleted.
+ * then announced as {@code event: dropped} with their count. The stream ends when the rotation is deleted
+ * and when the node stops (a client reconnects, to another node in a cluster).
  */
 final class EventRoutes {
 
@@ -31,6 +34,8 @@ final class EventRoutes {
 
   private final Vertx vertx;
   private final RotationService rotations;
+  /** What ends each open stream; confined to the HTTP verticle's event loop, like every handler here. */
+  private final Set<Runnable> open = new HashSet<>();
 
   EventRoutes(Vertx vertx, Edge edge) {
     this.vertx = vertx;
@@ -77,7 +82,17 @@ final class EventRoutes {
       vertx.cancelTimer(keepAlive);
       consumer.unregister();
     };
-    response.closeHandler(v -> close.run());
+    Runnable end = () -> {
+      close.run();
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
+    };
+    open.add(end);
+    response.closeHandler(v -> {
+      open.remove(end);
+      close.run();
+    });
     return batch -> {
       if (response.closed() || response.ended()) {
         return;
@@ -102,10 +117,20 @@ final class EventRoutes {
       }
       if (batch.getBoolean("deleted", false)) {
         response.write("event: deleted\ndata: {}\n\n");
-        close.run();
-        response.end();
+        open.remove(end);
+        end.run();
       }
     };
+  }
+
+  /**
+   * Ends every open stream (the verticle stops): a stream never ends by itself, and the server's close would
+   * otherwise leave it to the client to notice. A client reconnects to another node.
+   */
+  void endAll() {
+    List<Runnable> all = new ArrayList<>(open);
+    open.clear();
+    all.forEach(Runnable::run);
   }
 
   private static String dropped(long count) {

@@ -55,6 +55,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private Authenticator authenticator;
   private HttpServer server;
   private Router router;
+  private EventRoutes events;
 
   public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
       boolean accessLog, boolean servesMetrics) {
@@ -93,6 +94,15 @@ public final class HttpApiVerticle extends VerticleBase {
         })
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /** Ends the open event streams before the server closes. */
+  @Override
+  public Future<?> stop() {
+    if (events != null) {
+      events.endAll();
+    }
+    return Future.succeededFuture();
   }
 
   public int actualPort() {
@@ -149,7 +159,7 @@ public final class HttpApiVerticle extends VerticleBase {
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
-    EventRoutes e = new EventRoutes(vertx, edge);
+    EventRoutes e = events = new EventRoutes(vertx, edge);
 
     // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
     AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();

@@ -154,6 +154,16 @@ class EventStreamTest {
   }
 
   @Test
+  void aStoppingNodeEndsItsOpenStreams() throws Exception {
+    long id = rotation("ann@example.com");
+    SseStream stream = await(SseStream.open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
+    assertThat(stream.response().statusCode()).isEqualTo(200);
+    await(node.app.stop());
+    assertThat(stream.awaitEnd()).as("the stream ended: " + stream.text()).isTrue();
+    node = await(TestApp.start(vertx, store)); // for stop()
+  }
+
+  @Test
   void anonymousIs401AndAnotherAccountsRotationIs404() throws Exception {
     long id = rotation("ann@example.com");
     SseStream anonymous = await(SseStream.open(client, node.port(), id, null, "2311"));
