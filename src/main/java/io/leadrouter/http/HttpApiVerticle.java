@@ -58,11 +58,6 @@ public final class HttpApiVerticle extends VerticleBase {
   private EventRoutes events;
 
   public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
-      boolean accessLog, boolean servesMetrics) {
-    this(host, port, jwtOptions, edge, limits, accessLog, servesMetrics, false);
-  }
-
-  public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
       boolean accessLog, boolean servesMetrics, boolean devMode) {
     this.devMode = devMode;
     this.accessLog = accessLog;
