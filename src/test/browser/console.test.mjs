@@ -1,5 +1,5 @@
 // The console's flows in a real headless Chromium (Debian's), driven by playwright-core.
-// node console.test.mjs --url http://127.0.0.1:PORT --token JWT --account ID --out DIR
+// node console.test.mjs --url http://127.0.0.1:PORT --token JWT --account ID [--dev-mode true] --out DIR
 // Exits non-zero on the first failed flow; prints one line per flow ("ok N - ...") and "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -82,8 +82,16 @@ try {
   await flow('1 sign in with a token; the list shows a rotation created through the API', async () => {
     await page.goto(base + '/');
     assert.match(page.url(), /\/console\/$/);
+    if (args['dev-mode'] === 'true') {
+      assert.match(await page.locator('#devmode').innerText(), /^Dev mode/);
+    }
     await page.getByLabel('Token (JWT)').fill(token);
-    await page.getByLabel('Account', { exact: true }).selectOption(account);
+    const wildcard = page.getByLabel('Account id (the token grants every account)');
+    if (await wildcard.isVisible()) {
+      await wildcard.fill(account); // a token granting "*", like the dev token
+    } else {
+      await page.getByLabel('Account', { exact: true }).selectOption(account);
+    }
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator(`tr[data-rotation="${fromApi.id}"]`).waitFor();
     assert.equal(await page.locator(`tr[data-rotation="${fromApi.id}"] td`).first().innerText(), 'Made through the API');
@@ -178,6 +186,22 @@ try {
     assert.deepEqual(after.members, before.members);
     assert.equal(after.updatedAt, before.updatedAt);
     await shot('edit-error-desktop');
+    // a good value is then saved as any edit
+    await page.locator('.member-row').first().getByLabel('Weight').fill('2');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#preview li').first().waitFor();
+    const saved = await ok('GET', `/lead-rotations/${rotationId}`);
+    assert.deepEqual(saved.members.map(m => [m.name, m.weight, m.paused]), [['Ann', 2, false], ['Bob', 1, true], ['Cy', 1, false]]);
+  });
+
+  await flow('status: queue, then activate again, from the rotation page', async () => {
+    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.locator('#rotation-status').filter({ hasText: 'queued' }).waitFor();
+    assert.equal((await ok('GET', `/lead-rotations/${rotationId}`)).status, 'queued');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('#rotation-status').filter({ hasText: 'active' }).waitFor();
+    await page.locator('#preview li').first().waitFor();
+    assert.equal((await ok('GET', `/lead-rotations/${rotationId}`)).status, 'active');
   });
 
   await flow('7 ingest token created, its secret shown once, revoked', async () => {
