@@ -226,6 +226,31 @@ try {
     assert.equal(refused.status, 401);
   });
 
+  await flow('people: away and working hours edited in the page; a team added', async () => {
+    await page.goto(`${base}/console/#/people`);
+    await page.getByRole('button', { name: 'Edit Cy' }).click();
+    const editor = page.getByRole('form', { name: 'Edit Cy' });
+    await editor.getByLabel('Always available').uncheck();
+    await editor.getByLabel('mon', { exact: true }).fill('09:00-12:00, 13:00-17:30');
+    await editor.getByLabel('Away until (UTC)').fill('2030-01-01T10:00');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.locator(`#people tr[data-user="${people.Cy}"]`).filter({ hasText: 'away until' }).waitFor();
+    const cy = await ok('GET', `/users/${people.Cy}`);
+    assert.deepEqual(cy.workingHours.mon, [['09:00', '12:00'], ['13:00', '17:30']]);
+    assert.equal(cy.awayUntil, '2030-01-01T10:00:00Z');
+    const member = (await ok('GET', `/lead-rotations/${rotationId}/members`)).members.find(m => m.userId === people.Cy);
+    assert.equal(member.reason, 'away');
+
+    await page.goto(`${base}/console/#/teams`);
+    await page.getByLabel('Name', { exact: true }).fill('Closers');
+    await page.getByLabel('Members').selectOption([String(people.Ann), String(people.Cy)]);
+    await page.getByRole('button', { name: 'Add team' }).click();
+    await page.getByRole('cell', { name: 'Closers' }).waitFor();
+    const teams = await ok('GET', '/teams');
+    const closers = teams.items.find(t => t.name === 'Closers');
+    assert.deepEqual(closers.members.map(m => m.name), ['Ann', 'Cy']);
+  });
+
   await flow('screenshots of the main views, desktop and narrow', async () => {
     await page.goto(`${base}/console/#/rotations`);
     await page.locator(`tr[data-rotation="${rotationId}"] .picks-today`).filter({ hasText: /^\d+$/ }).waitFor();

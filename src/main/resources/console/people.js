@@ -18,8 +18,9 @@ function userForm(user, done) {
   const always = h('input', { type: 'checkbox', checked: !user || !user.workingHours, 'data-field': 'workingHours' });
   const days = DAYS.map(d => h('input', { type: 'text', placeholder: 'e.g. 09:00-17:30', 'data-field': `workingHours.${d}`,
     value: user && user.workingHours ? rangesText(user.workingHours[d]) : '' }));
-  const form = h('form', { class: 'card' },
-    h('h2', {}, user ? `Edit ${user.name || user.email}` : 'New person'),
+  const title = user ? `Edit ${user.name || user.email}` : 'New person';
+  const form = h('form', { class: 'card', 'aria-label': title },
+    h('h2', {}, title),
     h('div', { class: 'inline' }, field('Email', email), field('Name', name), field('Active', active),
       field('Time zone (IANA)', zone), field('Away until (UTC)', away)),
     h('h2', {}, 'Working hours'),
@@ -31,7 +32,7 @@ function userForm(user, done) {
   form.addEventListener('submit', async e => {
     e.preventDefault();
     clearErrors(form);
-    const body = { email: email.value, name: name.value || null, active: active.checked, timeZone: zone.value,
+    const body = { email: email.value, name: name.value || undefined, active: active.checked, timeZone: zone.value,
       awayUntil: away.value ? new Date(away.value + 'Z').toISOString() : null,
       workingHours: always.checked ? null : Object.fromEntries(DAYS.map((d, i) => [d, parseRanges(days[i].value)])) };
     try {
