@@ -154,6 +154,50 @@ class EventStreamTest {
   }
 
   @Test
+  void aReaderThatFallsBehindIsToldHowManyPicksItLost() throws Exception {
+    long id = rotation("ann@example.com");
+    SseStream stream = await(SseStream.open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));
+    stream.response().pause(); // the reader stops reading: the server's write queue fills up
+    String padding = "x".repeat(200);
+    int batches = 200;
+    int perBatch = 1_000;
+    long sequence = 0;
+    for (int b = 0; b < batches; b++) {
+      JsonArray picks = new JsonArray();
+      for (int i = 0; i < perBatch; i++) {
+        picks.add(new JsonObject().put("sequence", ++sequence).put("rotationId", id).put("userId", 1)
+            .put("name", padding).put("email", "ann@example.com").put("at", "2026-01-05T10:00:00Z")
+            .put("skipped", new JsonArray()));
+      }
+      // as the rotation's owner publishes them (PickEvents)
+      vertx.eventBus().publish(io.leadrouter.owner.PickEvents.address(id), new JsonObject().put("picks", picks));
+    }
+    stream.response().resume();
+    // the count of picks lost is written with the next batch that finds room: one pick more at a time until
+    // every pick is either shown or counted
+    long deadline = System.currentTimeMillis() + 30_000;
+    long seen = 0;
+    long dropped = 0;
+    while (System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      vertx.eventBus().publish(io.leadrouter.owner.PickEvents.address(id), new JsonObject().put("picks",
+          new JsonArray().add(new JsonObject().put("sequence", ++sequence).put("rotationId", id).put("userId", 1)
+              .put("name", "Ann").put("email", "ann@example.com").put("at", "2026-01-05T10:00:00Z")
+              .put("skipped", new JsonArray()))));
+      Thread.sleep(50);
+      String text = stream.text();
+      seen = SseStream.countPicks(text);
+      dropped = SseStream.dropped(text);
+      if (seen + dropped == sequence) {
+        break;
+      }
+    }
+    long total = sequence;
+    assertThat(dropped).as("picks the slow reader lost, announced as event: dropped").isPositive();
+    assertThat(seen + dropped).as("every pick either shown or counted as dropped").isEqualTo(total);
+  }
+
+  @Test
   void aStoppingNodeEndsItsOpenStreams() throws Exception {
     long id = rotation("ann@example.com");
     SseStream stream = await(SseStream.open(client, node.port(), id, TestApp.token(vertx, "ops@example.com", "2311"), "2311"));

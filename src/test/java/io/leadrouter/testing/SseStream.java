@@ -73,6 +73,22 @@ public final class SseStream {
     return ended;
   }
 
+  /** How many pick events the text holds. */
+  public static long countPicks(String text) {
+    return text.split("event: pick\n", -1).length - 1;
+  }
+
+  /** The sum of the counts of the {@code dropped} events in the text. */
+  public static long dropped(String text) {
+    long sum = 0;
+    for (String event : text.split("\n\n")) {
+      if (event.startsWith("event: dropped\n")) {
+        sum += new JsonObject(event.split("\n")[1].substring("data: ".length())).getLong("count");
+      }
+    }
+    return sum;
+  }
+
   /** The pick events' data; each event's id is its sequence. */
   static List<JsonObject> parse(String text) {
     List<JsonObject> picks = new ArrayList<>();
