@@ -242,6 +242,7 @@ try {
     assert.equal(member.reason, 'away');
 
     await page.goto(`${base}/console/#/teams`);
+    await page.getByRole('heading', { name: 'New team' }).waitFor(); // the view replaced the people page
     await page.getByLabel('Name', { exact: true }).fill('Closers');
     await page.getByLabel('Members').selectOption([String(people.Ann), String(people.Cy)]);
     await page.getByRole('button', { name: 'Add team' }).click();
