@@ -138,6 +138,30 @@ class EventStreamTest {
   }
 
   @Test
+  void aFallbackPickShowsInTheStreamsOfBothRotations() throws Exception {
+    long backup = rotation("bob@example.com");
+    long bob = Long.parseLong(await(api.get("/lead-rotations/" + backup)).bodyAsJsonObject().getJsonArray("members")
+        .getJsonObject(0).getString("userId"));
+    assertThat(await(api.post("/users", new JsonObject().put("email", "ann@example.com"))).statusCode()).isEqualTo(201);
+    long front = await(api.createRotation(new JsonObject().put("name", "Front").put("members", new JsonArray()
+        .add(new JsonObject().put("email", "ann@example.com").put("paused", true)))
+        .put("fallback", new JsonObject().put("rotationId", backup)))).getLong("id");
+    String token = TestApp.token(vertx, "ops@example.com", "2311");
+    SseStream frontStream = await(SseStream.open(client, node.port(), front, token, "2311"));
+    SseStream backupStream = await(SseStream.open(client, node.port(), backup, token, "2311"));
+    JsonObject picked = await(api.get("/lead-rotations/" + front + "/next-user")).bodyAsJsonObject();
+    assertThat(picked.getLong("fallbackFrom")).isEqualTo(front);
+    for (SseStream stream : List.of(frontStream, backupStream)) {
+      List<JsonObject> picks = stream.picks(1);
+      assertThat(picks).hasSize(1);
+      assertThat(picks.get(0).getLong("sequence")).isEqualTo(picked.getLong("sequence"));
+      assertThat(picks.get(0).getLong("rotationId")).isEqualTo(backup);
+      assertThat(picks.get(0).getLong("fallbackFrom")).isEqualTo(front);
+      assertThat(picks.get(0).getLong("userId")).isEqualTo(bob);
+    }
+  }
+
+  @Test
   void aSkippedMemberIsNamedInTheEvent() throws Exception {
     long id = rotation("ann@example.com", "bob@example.com");
     long ann = Long.parseLong(await(api.get("/lead-rotations/" + id)).bodyAsJsonObject().getJsonArray("members")
