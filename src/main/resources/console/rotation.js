@@ -85,9 +85,23 @@ async function preview(id, card) {
 function live(id, names, onLeave) {
   const list = h('ul', { class: 'stream', id: 'stream', 'aria-live': 'polite' });
   const state = h('span', { class: 'badge', id: 'stream-state' }, 'connecting');
-  const stop = stream(`/lead-rotations/${id}/events`, {
+  // a stream that ends (the node stopped, the network dropped) is opened again, to any node, until the page
+  // is left; one the API refuses (401, 404) is not
+  let stopStream = () => {};
+  let left = false;
+  let retry = null;
+  const connect = () => { stopStream = stream(`/lead-rotations/${id}/events`, {
     onOpen: () => { state.textContent = 'live'; state.className = 'badge yes'; },
-    onError: (e) => { state.textContent = 'disconnected: ' + e.message; state.className = 'badge no'; },
+    onError: (e) => {
+      state.className = 'badge no';
+      if (left) return;
+      if (e.status >= 400 && e.status < 500) {
+        state.textContent = 'refused: ' + e.message;
+      } else {
+        state.textContent = 'reconnecting (' + e.message + ')';
+        retry = setTimeout(connect, 2000);
+      }
+    },
     onEvent: (type, seq, data) => {
       let item;
       if (type === 'pick') {
@@ -105,8 +119,9 @@ function live(id, names, onLeave) {
       list.prepend(item);
       while (list.children.length > 200) list.lastChild.remove();
     },
-  });
-  onLeave(stop);
+  }); };
+  connect();
+  onLeave(() => { left = true; clearTimeout(retry); stopStream(); });
   return h('div', { class: 'card' }, h('h2', {}, 'Live picks ', state),
     h('p', { class: 'muted' }, 'Pushed by the service as picks happen (newest first).'), list);
 }
