@@ -136,7 +136,7 @@ public final class LeadRouter {
           HttpLimits limits = HttpLimits.of(config); // one body budget for the whole node
           for (int i = 0; i < config.httpInstances(); i++) {
             HttpApiVerticle v = new HttpApiVerticle(config.httpHost(), config.httpPort(), jwt, edge, limits,
-                config.accessLog(), config.managementPort() == 0);
+                config.accessLog(), config.managementPort() == 0, config.devMode());
             app.http.add(v);
             servers.add(vertx.deployVerticle(v));
           }

@@ -58,6 +58,18 @@ class MainProcessTest {
       assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(200);
       assertThat(next.bodyAsJsonObject().getString("currentUser")).isEqualTo("a@example.com");
 
+      // the run command is enough to see the console, which knows it is dev mode
+      HttpResponse<Buffer> root = client.get(port, "localhost", "/").followRedirects(false).send()
+          .await(10, TimeUnit.SECONDS);
+      assertThat(root.statusCode()).isEqualTo(302);
+      assertThat(root.getHeader("location")).isEqualTo("/console/");
+      HttpResponse<Buffer> page = client.get(port, "localhost", "/console/").send().await(10, TimeUnit.SECONDS);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.getHeader("content-type")).startsWith("text/html");
+      assertThat(page.bodyAsString()).contains("<title>Lead Router console</title>");
+      assertThat(client.get(port, "localhost", "/console/config.json").send().await(10, TimeUnit.SECONDS)
+          .bodyAsJsonObject()).isEqualTo(new JsonObject().put("devMode", true));
+
       int exit = service.terminate();
       assertThat(exit).isIn(0, 143);
       assertThat(String.join("\n", service.output())).contains("stopped cleanly");

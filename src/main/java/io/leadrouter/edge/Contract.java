@@ -33,6 +33,7 @@ public final class Contract {
 
   public static final String RESOURCE = "openapi.json";
   private static final String JSON = "application/json";
+  public static final String EVENT_STREAM = "text/event-stream";
   private static final AtomicReference<CompletableFuture<Contract>> LOADED = new AtomicReference<>();
 
   private final Buffer document;
@@ -85,7 +86,33 @@ public final class Contract {
   /** A contract of the document {@code bytes}, not shared: the process's own is {@link #load}'s. */
   public static Future<Contract> from(Vertx vertx, Buffer bytes) {
     JsonObject raw = new JsonObject(bytes);
-    return OpenAPIContract.from(vertx, raw.copy()).map(contract -> new Contract(bytes, raw, contract));
+    return OpenAPIContract.from(vertx, parseable(raw)).map(contract -> new Contract(bytes, raw, contract));
+  }
+
+  /**
+   * A copy of the document that vertx-openapi accepts: it refuses response media types it cannot validate,
+   * among them {@code text/event-stream} (the event stream of a rotation), which the copy calls
+   * {@code text/plain}. Only responses change; request bodies, which this contract checks, stay as written.
+   */
+  public static JsonObject parseable(JsonObject raw) {
+    JsonObject copy = raw.copy();
+    JsonObject paths = copy.getJsonObject("paths", new JsonObject());
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        if (!(item.getValue(method) instanceof JsonObject operation)) {
+          continue;
+        }
+        JsonObject responses = operation.getJsonObject("responses", new JsonObject());
+        for (String status : responses.fieldNames()) {
+          JsonObject content = responses.getJsonObject(status).getJsonObject("content");
+          if (content != null && content.containsKey(EVENT_STREAM)) {
+            content.put("text/plain", content.remove(EVENT_STREAM));
+          }
+        }
+      }
+    }
+    return copy;
   }
 
   private static Buffer readDocument() {

@@ -49,12 +49,16 @@ public final class HttpApiVerticle extends VerticleBase {
   private final boolean accessLog;
   /** False when a management port serves /metrics (account ids stay off the clients' port). */
   private final boolean servesMetrics;
+  /** No JWT key configured: the console may say so (it holds no secret). */
+  private final boolean devMode;
   private Authenticator authenticator;
   private HttpServer server;
   private Router router;
+  private EventRoutes events;
 
   public HttpApiVerticle(String host, int port, JWTAuthOptions jwtOptions, Edge edge, HttpLimits limits,
-      boolean accessLog, boolean servesMetrics) {
+      boolean accessLog, boolean servesMetrics, boolean devMode) {
+    this.devMode = devMode;
     this.accessLog = accessLog;
     this.servesMetrics = servesMetrics;
     this.host = host;
@@ -86,6 +90,15 @@ public final class HttpApiVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
+  /** Ends the open event streams before the server closes. */
+  @Override
+  public Future<?> stop() {
+    if (events != null) {
+      events.endAll();
+    }
+    return Future.succeededFuture();
+  }
+
   public int actualPort() {
     return server.actualPort();
   }
@@ -103,7 +116,7 @@ public final class HttpApiVerticle extends VerticleBase {
     SortedSet<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
-      if (path != null && !path.endsWith("*") && route.methods() != null) {
+      if (path != null && route.isExactPath() && route.methods() != null) { // not the console's /console/*
         route.methods().stream().filter(m -> m != HttpMethod.HEAD).forEach(m -> routes.add(m.name() + " " + path));
       }
     }
@@ -140,6 +153,7 @@ public final class HttpApiVerticle extends VerticleBase {
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, edge.clock());
+    EventRoutes e = events = new EventRoutes(vertx, edge);
 
     // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
     AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();
@@ -157,6 +171,9 @@ public final class HttpApiVerticle extends VerticleBase {
     // the API's OpenAPI 3 document: public, like any API reference; the very bytes bodies are checked against
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end(contract.document()));
+    // the web console: static files from the jar, public (they hold no data: every call they make is an API
+    // call with the caller's JWT)
+    Console.routes(router, devMode);
     // a body is read only after its caller is authenticated, within the node's budget of bytes in flight, and
     // only on the routes that take one (`body`); elsewhere a body is never read (dropped after the answer),
     // and one declared over the limit is refused (413) at once
@@ -185,6 +202,7 @@ public final class HttpApiVerticle extends VerticleBase {
     body.apply(router.patch("/lead-rotations/:rotationId/members/:userId"), "patchRotationMember").handler(m::patchMember);
     router.get("/lead-rotations/:rotationId/members").handler(m::members);
     router.get("/lead-rotations/:rotationId/preview").handler(m::preview);
+    router.get("/lead-rotations/:rotationId/events").handler(e::events);
 
     reads.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
     body.apply(router.post("/lead-rotations/:rotationId/next-users"), "nextUsers").handler(l::nextUsers);
@@ -218,10 +236,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.delete("/users/:userId").handler(d::deleteUser);
 
     // HEAD wherever GET: the same handlers, and the server sends the headers only; except next-user, whose
-    // GET picks: HEAD must change nothing
+    // GET picks: HEAD must change nothing, and the event stream, which never ends
     for (Route route : router.getRoutes()) {
       if (route.methods() != null && route.methods().contains(HttpMethod.GET)
-          && (route.getPath() == null || !route.getPath().endsWith("/next-user"))) {
+          && (route.getPath() == null || !(route.getPath().endsWith("/next-user") || route.getPath().endsWith("/events")))) {
         route.method(HttpMethod.HEAD);
       }
     }

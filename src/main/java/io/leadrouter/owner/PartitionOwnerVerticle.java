@@ -90,9 +90,11 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     writeBehind = new WriteBehind(vertx, store, settings.node(), settings.writeBufferMax(), settings.flushBatch(),
         settings.flushIntervalMs(), metrics);
     IntPredicate serves = p -> hosted.containsKey(p) && ownership.hosts(p);
-    Acknowledgement ack = replica != null ? new GroupCommit(context, replica, store, writeBehind, serves, metrics)
+    // acknowledged picks are announced to the event streams of every member (PickEvents)
+    Acknowledgement ack = new PickEvents(vertx, replica != null
+        ? new GroupCommit(context, replica, store, writeBehind, serves, metrics)
         : settings.ackOnCommit() ? new AckOnCommit(store, writeBehind)
-        : new AckFromMemory(store, writeBehind);
+        : new AckFromMemory(store, writeBehind));
     rotations = new ActiveRotations(ack, store, settings, clock, metrics, writeBehind, serves);
     status.capacity = settings.writeBufferMax();
     vertx.setPeriodic(settings.flushIntervalMs(), id -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.leadrouter.Stores;
+import io.leadrouter.edge.Contract;
 import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -50,11 +51,11 @@ class OpenApiContractTest {
 
   /** Routes without a JWT ({@code POST /v1/leads} authenticates with the ingest token in its body). */
   static final Set<String> PUBLIC = Set.of("GET /health/live", "GET /health/ready", "GET /metrics",
-      "GET /openapi.json", "POST /v1/leads");
+      "GET /openapi.json", "POST /v1/leads", "GET /", "GET /console/config.json");
 
   /** Routes before the body handler: no body limit. */
   static final Set<String> BEFORE_BODY_HANDLER = Set.of("GET /health/live", "GET /health/ready", "GET /metrics",
-      "GET /openapi.json");
+      "GET /openapi.json", "GET /", "GET /console/config.json");
 
   private static final String ACCOUNT = "2311";
   private static final int WRITE_BUFFER_MAX = 50;
@@ -90,7 +91,7 @@ class OpenApiContractTest {
     assertThat(served.getHeader("content-type")).isEqualTo("application/json");
     document = served.bodyAsJsonObject();
     // loading validates the document against the OpenAPI 3.1 meta-schema and resolves every $ref
-    contract = await(OpenAPIContract.from(vertx, document.copy()));
+    contract = await(OpenAPIContract.from(vertx, Contract.parseable(document)));
     validator = ResponseValidator.create(vertx, contract);
     validate(HttpMethod.GET, "/openapi.json", served);
   }
@@ -135,6 +136,10 @@ class OpenApiContractTest {
     JsonObject ready = json(call(200, anonymous, HttpMethod.GET, "/health/ready", null));
     assertThat(ready.getString("status")).isEqualTo("UP");
     assertThat(call(200, anonymous, HttpMethod.GET, "/metrics", null).bodyAsString()).contains("leadrouter_");
+    HttpResponse<Buffer> root = await(anonymous.request(HttpMethod.GET, "/").followRedirects(false).send());
+    assertThat(root.statusCode()).isEqualTo(302);
+    validate(HttpMethod.GET, "/", root);
+    assertThat(json(call(200, anonymous, HttpMethod.GET, "/console/config.json", null)).getBoolean("devMode")).isFalse();
 
     // users
     long ann = id(call(201, api, HttpMethod.POST, "/users", new JsonObject().put("email", "ann@example.com")
@@ -275,6 +280,10 @@ class OpenApiContractTest {
         .getJsonArray("picks")).hasSize(5);
     call(400, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/preview?count=0", null);
     call(404, api, HttpMethod.GET, "/lead-rotations/999999/preview", null);
+    // the event stream: 200 is a stream that does not end, so it is checked on its status and headers
+    streamAnswers("/lead-rotations/" + weighted + "/events");
+    call(400, api, HttpMethod.GET, "/lead-rotations/abc/events", null);
+    call(404, api, HttpMethod.GET, "/lead-rotations/999999/events", null);
     long nobody = id(call(201, api, HttpMethod.POST, "/lead-rotations", new JsonObject().put("name", "Nobody in")
         .put("members", new JsonArray().add(new JsonObject().put("userId", ann).put("paused", true)))));
     JsonObject none = json(call(409, api, HttpMethod.GET, "/lead-rotations/" + nobody + "/next-user", null));
@@ -431,6 +440,7 @@ class OpenApiContractTest {
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/stats", null);
     call(503, api, HttpMethod.GET, "/lead-rotations/" + cold + "/members", null);
     call(503, api, HttpMethod.GET, "/lead-rotations/" + cold + "/preview", null);
+    call(503, api, HttpMethod.GET, "/lead-rotations/" + cold + "/events", null);
     call(503, api, HttpMethod.PATCH, "/lead-rotations/" + cold + "/members/" + ann, new JsonObject().put("paused", true));
     call(503, api, HttpMethod.POST, "/lead-rotations/" + hot + "/tokens", new JsonObject().put("name", "x"));
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/tokens", null);
@@ -536,7 +546,7 @@ class OpenApiContractTest {
       throws Exception {
     JsonObject broken = document.copy();
     breakIt.accept(broken);
-    ResponseValidator v = ResponseValidator.create(vertx, await(OpenAPIContract.from(vertx, broken)));
+    ResponseValidator v = ResponseValidator.create(vertx, await(OpenAPIContract.from(vertx, Contract.parseable(broken))));
     assertRefused(what, v, operationId, response);
   }
 
@@ -554,6 +564,25 @@ class OpenApiContractTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------
+
+  /** A Server-Sent Events operation answers 200 with its documented media type; then the connection is closed. */
+  private void streamAnswers(String uri) throws Exception {
+    io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+    try {
+      io.vertx.core.http.HttpClientResponse r = await(client.request(new io.vertx.core.http.RequestOptions()
+              .setMethod(HttpMethod.GET).setHost("localhost").setPort(node.port()).setURI(uri)
+              .addHeader("authorization", "Bearer " + TestApp.token(vertx, "ops@example.com", ACCOUNT))
+              .addHeader("x-account-id", ACCOUNT))
+          .compose(req -> req.send()));
+      assertThat(r.statusCode()).isEqualTo(200);
+      Operation op = contract.findOperation(uri, HttpMethod.GET);
+      JsonObject content = rawOperation(op).getJsonObject("responses").getJsonObject("200").getJsonObject("content");
+      assertThat(content.fieldNames()).containsExactly(mediaType(r.getHeader("content-type")));
+      exercised.add(op.getOperationId() + " 200");
+    } finally {
+      await(client.close());
+    }
+  }
 
   private static Buffer text(String body) {
     return Buffer.buffer(body);
