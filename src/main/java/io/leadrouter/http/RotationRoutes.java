@@ -103,13 +103,11 @@ final class RotationRoutes {
     Future<List<Member>> members = specs == null ? Future.succeededFuture()
         : team.compose(t -> Members.resolve(directory, caller.accountId(), specs, caller.subject()))
             .map(m -> RotationSettings.withMemberSettings(m, body, memberField(body)));
-    // settings are replaced as a whole: what the body leaves out is kept from the rotation as it stands
+    // what the body leaves out (null) is kept by the owner from the rotation as it then stands
     Future<Rotation.Settings> settings = !settingsSet ? Future.succeededFuture()
         : FallbackCheck.check(directory, rotations, caller.accountId(), id, fallback)
-            .compose(v -> rotations.get(caller.accountId(), id))
-            .map(s -> new Rotation.Settings(timeZone == null ? s.timeZone() : timeZone,
-                catchUp == null ? s.catchUp() : catchUp, body.containsKey("fallback") ? fallback : s.fallback(),
-                specs == null && s.followsTeam())); // explicit members: no longer follows its team
+            .map(v -> new Rotation.Settings(timeZone, catchUp, fallback, body.containsKey("fallback"),
+                specs == null ? null : false)); // explicit members: no longer follows its team
     HttpApiVerticle.respond(ctx, 200, Future.all(team, members, settings)
         .compose(v -> rotations.update(new Rotation.Update(caller.accountId(), id, name, teamIdSet, teamId,
             members.result(), caller.subject(), settings.result())))

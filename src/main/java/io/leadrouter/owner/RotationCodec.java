@@ -135,7 +135,8 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
 
   private static JsonObject settings(Rotation.Settings s) {
     Fallback f = s.fallback();
-    return new JsonObject().put("timeZone", RotationJson.zoneName(s.timeZone())).put("catchUp", s.catchUp())
+    return new JsonObject().put("timeZone", s.timeZone() == null ? null : RotationJson.zoneName(s.timeZone()))
+        .put("catchUp", s.catchUp()).put("fallbackSet", s.fallbackSet())
         .put("fallbackRotation", f == null ? null : f.rotationId()).put("fallbackUser", f == null ? null : f.userId())
         .put("followsTeam", s.followsTeam());
   }
@@ -144,8 +145,9 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
     Long rotation = j.getLong("fallbackRotation");
     Long user = j.getLong("fallbackUser");
     Fallback f = rotation != null ? Fallback.rotation(rotation) : user != null ? Fallback.user(user) : null;
-    return new Rotation.Settings(RotationJson.zone(j.getString("timeZone")), j.getBoolean("catchUp"), f,
-        j.getBoolean("followsTeam"));
+    String zone = j.getString("timeZone");
+    return new Rotation.Settings(zone == null ? null : RotationJson.zone(zone), j.getBoolean("catchUp"), f,
+        j.getBoolean("fallbackSet", true), j.getBoolean("followsTeam"));
   }
 
   private static RotationState state(JsonObject j) {

@@ -85,8 +85,25 @@ public final class Rotation {
   public record PatchMember(String accountId, long rotationId, long userId, Integer weight, Boolean paused, Caps caps,
       String actor) implements Command {}
 
-  /** The rotation's settings, replaced as a whole by an {@link Update} that carries them. */
-  public record Settings(ZoneId timeZone, boolean catchUp, Fallback fallback, boolean followsTeam) {}
+  /**
+   * The rotation's settings an {@link Update} sets: a null field (the fallback: when not {@code fallbackSet}) is
+   * kept as the rotation has it when the owner applies the update, so concurrent changes of different settings
+   * all land.
+   */
+  public record Settings(ZoneId timeZone, Boolean catchUp, Fallback fallback, boolean fallbackSet,
+      Boolean followsTeam) {
+
+    /** Every setting given. */
+    public Settings(ZoneId timeZone, boolean catchUp, Fallback fallback, boolean followsTeam) {
+      this(timeZone, catchUp, fallback, true, followsTeam);
+    }
+
+    /** These settings over {@code s}'s: what they leave out is kept. */
+    Settings over(RotationState s) {
+      return new Settings(timeZone != null ? timeZone : s.timeZone(), catchUp != null ? catchUp : s.catchUp(),
+          fallbackSet ? fallback : s.fallback(), true, followsTeam != null ? followsTeam : s.followsTeam());
+    }
+  }
 
   public record ChangeStatus(String accountId, long rotationId, Status status, String actor) implements Command {}
 
@@ -265,7 +282,7 @@ public final class Rotation {
     List<Member> members = u.members() == null ? state.members() : u.members();
     Schedule next = Schedule.ofMembers(members);
     int position = u.members() == null ? state.position() : Schedule.continuePosition(schedule, state, next, members);
-    Settings set = u.settings() != null ? u.settings()
+    Settings set = u.settings() != null ? u.settings().over(state)
         : new Settings(state.timeZone(), state.catchUp(), state.fallback(), state.followsTeam());
     Set<Long> kept = new HashSet<>();
     members.forEach(m -> kept.add(m.userId()));

@@ -199,6 +199,28 @@ class RotationPeopleApiTest {
   }
 
   @Test
+  void concurrentChangesOfDifferentSettingsAllLand() throws Exception {
+    long ann = user("ann@example.com");
+    long bob = user("bob@example.com");
+    for (int round = 0; round < 5; round++) {
+      long id = rotation(new JsonObject().put("name", "Settings " + round).put("members", new JsonArray()
+          .add(new JsonObject().put("userId", ann)))).getLong("id");
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> puts = List.of(
+          api.put("/lead-rotations/" + id, new JsonObject().put("catchUp", true)),
+          api.put("/lead-rotations/" + id, new JsonObject().put("timeZone", "Europe/Berlin")),
+          api.put("/lead-rotations/" + id, new JsonObject().put("fallback", new JsonObject().put("userId", bob))),
+          api.put("/lead-rotations/" + id, new JsonObject().put("name", "Renamed " + round)));
+      await(io.vertx.core.Future.join(puts));
+      puts.forEach(p -> assertThat(p.result().statusCode()).as(p.result().bodyAsString()).isEqualTo(200));
+      JsonObject after = await(api.get("/lead-rotations/" + id)).bodyAsJsonObject();
+      assertThat(after.getBoolean("catchUp")).as(after.encode()).isTrue();
+      assertThat(after.getString("timeZone")).as(after.encode()).isEqualTo("Europe/Berlin");
+      assertThat(after.getJsonObject("fallback")).as(after.encode()).isEqualTo(new JsonObject().put("userId", bob));
+      assertThat(after.getString("name")).isEqualTo("Renamed " + round);
+    }
+  }
+
+  @Test
   void fallbacksGoToAUserOrAnotherRotationAndCyclesAreRefused() throws Exception {
     long ann = user("ann@example.com");
     long bob = user("bob@example.com");
