@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * one) with the header {@code authorization: Bearer <JWT>}; {@code x-request-id} is optional. Per address:
  * <ul>
  *   <li>{@link #NEXT_USER}, {@link #GET_ROTATION}: {@code {"rotationId": 7}}; reply: the HTTP route's JSON;
+ *       a next-user with the header {@code idempotency-key} picks at most once per key (keys are shared with
+ *       {@code POST /lead-rotations/{id}/next-user});
  *   <li>{@link #CREATE_LEAD}: {@code {"rotationId": 7, "lead": {...the seed's lead fields}}}, optional header
  *       {@code idempotency-key} (keys are shared with {@code POST /v1/leads}); reply: the lead as
  *       {@code POST /v1/leads} answers it;
@@ -53,6 +55,8 @@ public final class EventBusApiVerticle extends VerticleBase {
   public static final String GET_ROTATION = "leadrouter.api.get-rotation";
   public static final String CREATE_LEAD = "leadrouter.api.create-lead";
   public static final String REASSIGN = "leadrouter.api.reassign";
+  /** The scope of next-user Idempotency-Keys, shared with {@code POST /lead-rotations/{id}/next-user}. */
+  private static final String NEXT_USER_SCOPE = "next-user";
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
 
@@ -124,9 +128,40 @@ public final class EventBusApiVerticle extends VerticleBase {
         .onFailure(e -> fail(message, e));
   }
 
+  /**
+   * A pick; with the header {@code idempotency-key}, at most one per key, exactly as {@code POST …/next-user}
+   * with {@code Idempotency-Key} (the same keys: a key used over HTTP and over the bus for the same rotation is
+   * one request). The request a key stands for is the rotation plus any other body field (compared as JSON);
+   * {@code accountId} is already the key's scope.
+   */
   private Future<JsonObject> nextUser(Request r, long started) {
-    return rotations.pick(r.caller().accountId(), rotationId(r.body()), r.header("x-request-id")).map(Views::nextUser)
-        .onComplete(reply -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e));
+    long rotationId = rotationId(r.body());
+    String key = Idempotent.validKey(r.header("idempotency-key"));
+    Future<JsonObject> picked;
+    if (key == null) {
+      picked = rotations.pick(r.caller().accountId(), rotationId, r.header("x-request-id")).map(Views::nextUser);
+    } else {
+      JsonObject rest = r.body().copy();
+      rest.remove("accountId");
+      rest.remove("rotationId");
+      // an empty rest is the same request as a bodiless POST over HTTP
+      String hash = Idempotent.hash(String.valueOf(rotationId), rest.isEmpty() ? "" : Idempotent.canonical(rest));
+      picked = services.idempotent().run(r.caller().accountId(), NEXT_USER_SCOPE, key, hash,
+          attempt -> rotations.pick(r.caller().accountId(), rotationId, "idem:" + key)
+              .map(p -> new Idempotent.Response(200, Views.nextUser(p).encode())))
+          .compose(EventBusApiVerticle::replied);
+    }
+    return picked.onComplete(reply -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e));
+  }
+
+  /** A response kept for an Idempotency-Key, as a reply: an error answer fails as it did the first time. */
+  private static Future<JsonObject> replied(Idempotent.Response answer) {
+    JsonObject json = new JsonObject(answer.body());
+    if (answer.status() >= 300) {
+      return Future.failedFuture(new ApiException(answer.status(),
+          json.getJsonObject("error", new JsonObject()).getString("message")));
+    }
+    return Future.succeededFuture(json);
   }
 
   private Future<JsonObject> getRotation(Request r, long started) {
@@ -148,15 +183,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     var fields = LeadFields.parse(lead);
     String key = Idempotent.validKey(r.header("idempotency-key"));
     LeadIntake.Source source = new LeadIntake.Source(r.caller().accountId(), rotationId, r.caller().subject());
-    return services.leadIntake().forRotation(source, fields, key).compose(answer -> {
-      JsonObject json = new JsonObject(answer.body());
-      if (answer.status() >= 300) {
-        // an error answer replayed for the key: the same failure as the first time
-        return Future.failedFuture(new ApiException(answer.status(),
-            json.getJsonObject("error", new JsonObject()).getString("message")));
-      }
-      return Future.succeededFuture(json);
-    });
+    return services.leadIntake().forRotation(source, fields, key).compose(EventBusApiVerticle::replied);
   }
 
   private Future<JsonObject> reassign(Request r, long started) {
