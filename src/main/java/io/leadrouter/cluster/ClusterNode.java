@@ -120,6 +120,7 @@ public final class ClusterNode {
   /**
    * Readiness of this member: joined, on the majority side, and whether the partition replicas are in sync
    * (no migration running, every backup up to date). Not ready below the quorum: such a member refuses picks.
+   * {@code foreignMembers}: members owning partitions that are not Lead Router members, with those partitions.
    * Asking the other members about safety blocks, so it runs on a worker, bounded by {@code timeoutMs}.
    */
   public Future<JsonObject> health(long timeoutMs) {
@@ -132,6 +133,8 @@ public final class ClusterNode {
           .put("quorumPresent", running && quorumPresent())
           .put("partitionsOwned", watcher.ownedCount())
           .put("localMemberSafe", running && partitions.isLocalMemberSafe());
+      // members that own partitions without being Lead Router members: their rotations cannot be picked
+      c.put("foreignMembers", watcher.foreign().json());
       return c.put("clusterSafe", running && partitions.isClusterSafe());
     }, false).timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
