@@ -50,7 +50,8 @@ public record Config(
     long httpBodyTimeoutMs,
     int httpIdleSeconds,
     boolean accessLog,
-    int managementPort) {
+    int managementPort,
+    String clusterSecret) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = Settings.TABLE;
@@ -130,7 +131,8 @@ public record Config(
         p.integer("http-body-timeout-ms", 100, 3_600_000),
         p.integer("http-idle-seconds", 1, 86_400),
         p.bool("access-log"),
-        p.integer("management-port", 0, 65535));
+        p.integer("management-port", 0, 65535),
+        p.secret("cluster-secret"));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }
@@ -159,6 +161,11 @@ public record Config(
     return shutdownSeconds / 2;
   }
 
+  @Override
+  public String toString() { // the record's own would print the secrets
+    return "Config" + describe();
+  }
+
   /** Start-up log lines, one per setting that matters, never a secret's value. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
@@ -180,6 +187,8 @@ public record Config(
         + ", quorum " + clusterQuorum + (clusterSize > 0 ? " of " + clusterSize + " members" : "")
         + ", event bus port " + (clusterBusPort == 0 ? "any" : clusterBusPort) + ", backups on another "
         + clusterPartitionGroup + (clusterGroupName != null ? " (this one: " + clusterGroupName + ")" : "")
+        + (clusterSecret != null ? ", commands between members signed with cluster-secret (" + clusterSecret.length()
+            + " characters)" : "")
         : "off (single node)"));
     lines.add("shutdown: at most " + shutdownSeconds + " s" + (cluster ? ", of which at most " + handOverSeconds()
         + " s hand partitions over" : ""));

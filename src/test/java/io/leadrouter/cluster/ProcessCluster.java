@@ -58,7 +58,8 @@ final class ProcessCluster implements AutoCloseable {
         // far above any failover: a request answered only by this timeout fails the kill test
         "--request-timeout-ms", String.valueOf(REQUEST_TIMEOUT_MS)));
     args.addAll(List.of(extra));
-    processes[i] = ServiceProcess.start(Map.of("JAVA_TOOL_OPTIONS", flags, "LEADROUTER_JWT_SECRET", TestApp.SECRET),
+    processes[i] = ServiceProcess.start(Map.of("JAVA_TOOL_OPTIONS", flags, "LEADROUTER_JWT_SECRET", TestApp.SECRET,
+        "LEADROUTER_CLUSTER_SECRET", TestApp.CLUSTER_SECRET),
         args.toArray(String[]::new));
   }
 
