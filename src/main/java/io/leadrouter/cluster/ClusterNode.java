@@ -6,6 +6,7 @@ import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.leadrouter.config.Config;
+import io.leadrouter.owner.CommandSigner;
 import io.leadrouter.owner.OwnerWatch;
 import io.leadrouter.owner.Ownership;
 import io.leadrouter.owner.Partitioner;
@@ -14,11 +15,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -35,6 +38,8 @@ public final class ClusterNode {
   private static final String LEAVING_ADDRESS = "leadrouter.cluster.leaving";
   /** How long the announcement has to reach the others before the partitions start moving. */
   private static final long ANNOUNCE_MS = 100;
+  /** Delivery header of the members' signature on what they publish to each other (see {@link CommandSigner}). */
+  private static final String SIGNATURE = "leadrouter-signature";
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -43,8 +48,10 @@ public final class ClusterNode {
   private final HazelcastReplica replica;
   private final int quorum;
   private final int size;
+  private final CommandSigner signer;
 
   private ClusterNode(Vertx vertx, HazelcastInstance hazelcast, Config config) {
+    this.signer = CommandSigner.of(config.clusterSecret());
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.quorum = config.clusterQuorum();
@@ -70,8 +77,15 @@ public final class ClusterNode {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSetup.build(config));
     return builder.withClusterManager(manager).buildClustered().compose(vertx -> {
       ClusterNode node = new ClusterNode(vertx, manager.getHazelcastInstance(), config);
-      vertx.eventBus().<String>consumer(LEAVING_ADDRESS,
-          m -> node.replica.leavingGracefully(java.util.UUID.fromString(m.body())));
+      vertx.eventBus().<String>consumer(LEAVING_ADDRESS, m -> {
+        // only a member may say it leaves: the replica then trusts writes that lost that member's copy
+        String refused = node.signer.verify(m.body().getBytes(StandardCharsets.UTF_8), m.headers().get(SIGNATURE));
+        if (refused != null) {
+          LOG.warn("cluster: ignored a leave announcement not from a member ({})", refused);
+          return;
+        }
+        node.replica.leavingGracefully(java.util.UUID.fromString(m.body()));
+      });
       // reading the partition table the first time may wait for the master to assign partitions
       return vertx.executeBlocking(() -> {
         node.watcher.start(manager);
@@ -149,7 +163,9 @@ public final class ClusterNode {
     // the others learn first that this member leaves on purpose: a write they make while it leaves is
     // still confirmed (see HazelcastReplica), since it takes no replica along
     try {
-      vertx.eventBus().publish(LEAVING_ADDRESS, hazelcast.getCluster().getLocalMember().getUuid().toString());
+      String me = hazelcast.getCluster().getLocalMember().getUuid().toString();
+      vertx.eventBus().publish(LEAVING_ADDRESS, me,
+          new DeliveryOptions().addHeader(SIGNATURE, signer.signature(me.getBytes(StandardCharsets.UTF_8))));
     } catch (RuntimeException e) { // this member is no longer in a cluster: nothing to hand over
       LOG.warn("cluster: no partitions to hand over, the cluster is gone ({})", e.toString());
       return Future.succeededFuture();

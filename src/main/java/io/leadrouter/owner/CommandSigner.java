@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -77,6 +78,25 @@ public final class CommandSigner {
       return "signed " + skew + " ms away from this member's clock (at most " + WINDOW_MS + ")";
     }
     return null;
+  }
+
+  /** The signature of {@code bytes} for a delivery header (for messages other than commands). */
+  public String signature(byte[] bytes) {
+    Buffer b = Buffer.buffer(bytes);
+    sign(b, 0, bytes.length);
+    return Base64.getEncoder().encodeToString(b.getBytes(bytes.length, b.length()));
+  }
+
+  /** Null when {@code signature} (a delivery header) is this cluster's, fresh, for {@code bytes}; else why not. */
+  public String verify(byte[] bytes, String signature) {
+    if (signature == null) {
+      return "not signed";
+    }
+    try {
+      return verify(Buffer.buffer(bytes).appendBytes(Base64.getDecoder().decode(signature)), 0, bytes.length);
+    } catch (IllegalArgumentException e) {
+      return "not a signature";
+    }
   }
 
   private byte[] mac(Buffer buffer, int from, int to, long at, byte[] nonce) {
