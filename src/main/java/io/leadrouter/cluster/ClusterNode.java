@@ -90,7 +90,7 @@ public final class ClusterNode {
       return vertx.executeBlocking(() -> {
         node.watcher.start(manager);
         LOG.info("cluster: joined '{}' as {} with {} members; this member owns {} of {} partitions",
-            HazelcastSetup.CLUSTER_NAME, hazelcastAddress(node), node.hazelcast.getCluster().getMembers().size(),
+            HazelcastSetup.CLUSTER_NAME, hazelcastAddress(node), node.dataMembers(),
             node.watcher.ownedCount(), config.partitions());
         return node;
       }).onFailure(e -> vertx.close());
@@ -134,6 +134,7 @@ public final class ClusterNode {
   /**
    * Readiness of this member: joined, on the majority side, and whether the partition replicas are in sync
    * (no migration running, every backup up to date). Not ready below the quorum: such a member refuses picks.
+   * {@code members} counts the members that hold data (as the quorum does), {@code liteMembers} the clients;
    * {@code foreignMembers}: members owning partitions that are not Lead Router members, with those partitions.
    * Asking the other members about safety blocks, so it runs on a worker, bounded by {@code timeoutMs}.
    */
@@ -142,7 +143,8 @@ public final class ClusterNode {
       PartitionService partitions = hazelcast.getPartitionService();
       boolean running = hazelcast.getLifecycleService().isRunning();
       JsonObject c = new JsonObject()
-          .put("members", running ? hazelcast.getCluster().getMembers().size() : 0)
+          .put("members", running ? dataMembers() : 0)
+          .put("liteMembers", running ? hazelcast.getCluster().getMembers().size() - dataMembers() : 0)
           .put("quorum", quorum)
           .put("quorumPresent", running && quorumPresent())
           .put("partitionsOwned", watcher.ownedCount())
@@ -215,8 +217,8 @@ public final class ClusterNode {
     });
     Gauge.builder("leadrouter.cluster.migrations.remaining", remaining, AtomicInteger::get)
         .description("partition migrations planned and not yet done (master member only)").register(registry);
-    Gauge.builder("leadrouter.cluster.members", this, n -> n.running() ? n.hazelcast.getCluster().getMembers().size() : 0)
-        .description("cluster members this member sees").register(registry);
+    Gauge.builder("leadrouter.cluster.members", this, n -> n.running() ? n.dataMembers() : 0)
+        .description("cluster members holding data that this member sees (clients, lite members, not counted)").register(registry);
     Gauge.builder("leadrouter.cluster.quorum.present", this, n -> n.running() && n.quorumPresent() ? 1 : 0)
         .description("1 while this member sees at least cluster-quorum members (else it refuses picks)").register(registry);
     Gauge.builder("leadrouter.cluster.quorum.size", this, n -> n.quorum)
@@ -225,6 +227,18 @@ public final class ClusterNode {
         .description("the configured cluster-size (0: not fixed)").register(registry);
     Gauge.builder("leadrouter.cluster.partitions.owned", watcher, PartitionWatcher::ownedCount)
         .description("partitions whose primary is this member").register(registry);
+  }
+
+  /**
+   * Members that hold data (not lite members: the clients of the cluster), as the quorum counts them; a client
+   * joining must not hide a member missing from the alerts.
+   */
+  private int dataMembers() {
+    int n = 0;
+    for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+      n += m.isLiteMember() ? 0 : 1;
+    }
+    return n;
   }
 
   private boolean running() {

@@ -51,6 +51,13 @@ class ClientApiTest {
       bus = LeadRouterClient.joinCluster(ClusterSettings.tcp(List.of("127.0.0.1:" + ports.get(0))).partitions(61)
           .port(ports.get(1)), options).await(2, TimeUnit.MINUTES);
       http = LeadRouterClient.http(vertx, List.of("http://127.0.0.1:" + member.httpPort()), options);
+      // the client is a lite member: it holds no partitions and is not counted as a member (nor by the quorum)
+      JsonObject cluster = api.get("/health/ready").await(10, TimeUnit.SECONDS).bodyAsJsonObject()
+          .getJsonObject("checks").getJsonObject("cluster");
+      assertThat(cluster.getInteger("members")).isEqualTo(1);
+      assertThat(cluster.getInteger("liteMembers")).isEqualTo(1);
+      assertThat(cluster.getInteger("partitionsOwned")).isEqualTo(61);
+      assertThat(cluster.getJsonArray("foreignMembers")).isEmpty();
 
       NextUser first = bus.nextUser("2311", id).await(30, TimeUnit.SECONDS);
       NextUser second = http.nextUser("2311", id).await(30, TimeUnit.SECONDS);
