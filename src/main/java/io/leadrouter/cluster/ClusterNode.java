@@ -16,6 +16,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.JsonObject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -63,11 +66,20 @@ public final class ClusterNode {
 
   /**
    * {@code base} with what a member's Vert.x needs from the settings: the event-bus port between members
-   * ({@code cluster-bus-port}; 0 keeps Vert.x's choice of a free port), fixed so a network policy can name it.
+   * ({@code cluster-bus-port}; 0 keeps Vert.x's choice of a free port), fixed so a network policy can name it,
+   * and TLS on the event bus ({@code cluster-tls-*}).
    */
   public static VertxOptions options(VertxOptions base, Config config) {
     if (config.clusterBusPort() != 0) {
       base.getEventBusOptions().setPort(config.clusterBusPort());
+    }
+    if (config.clusterTlsCert() != null) {
+      // mutual TLS: every peer (member or client) presents a certificate of the cluster's CA
+      base.getEventBusOptions().setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.clusterTlsCert().toString())
+              .setKeyPath(config.clusterTlsKey().toString()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.clusterTlsCa().toString()))
+          .setClientAuth(ClientAuth.REQUIRED);
     }
     return base;
   }

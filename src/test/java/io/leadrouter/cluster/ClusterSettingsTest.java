@@ -103,6 +103,31 @@ class ClusterSettingsTest {
   }
 
   @Test
+  void eventBusTlsNeedsCertificateKeyAndCaTogether() throws Exception {
+    java.nio.file.Path pem = java.nio.file.Files.createTempFile("member", ".pem");
+    try {
+      assertThatThrownBy(() -> Config.load(Map.of(), List.of("--cluster", "--cluster-secret", TestApp.CLUSTER_SECRET,
+          "--jwt-secret", TestApp.SECRET, "--pg-uri", PG, "--cluster-tls-cert", pem.toString())))
+          .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+              .singleElement().asString().startsWith("cluster-tls-cert").contains("together"));
+      assertThatThrownBy(() -> Config.load(Map.of(), List.of("--cluster", "--cluster-secret", TestApp.CLUSTER_SECRET,
+          "--jwt-secret", TestApp.SECRET, "--pg-uri", PG, "--cluster-tls-cert", pem.toString(), "--cluster-tls-key",
+          pem.toString(), "--cluster-tls-ca", "/no/such/ca.pem")))
+          .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())
+              .singleElement().asString().startsWith("cluster-tls-ca").contains("cannot read"));
+      Config c = Config.load(Map.of(), List.of("--cluster", "--cluster-secret", TestApp.CLUSTER_SECRET, "--jwt-secret",
+          TestApp.SECRET, "--pg-uri", PG, "--cluster-tls-cert", pem.toString(), "--cluster-tls-key", pem.toString(),
+          "--cluster-tls-ca", pem.toString()));
+      var bus = ClusterNode.options(new io.vertx.core.VertxOptions(), c).getEventBusOptions();
+      assertThat(bus.isSsl()).isTrue();
+      assertThat(bus.getClientAuth()).isEqualTo(io.vertx.core.http.ClientAuth.REQUIRED);
+      assertThat(c.describe()).anyMatch(l -> l.contains("event bus over TLS"));
+    } finally {
+      java.nio.file.Files.delete(pem);
+    }
+  }
+
+  @Test
   void devModeCannotServeACluster() {
     assertThatThrownBy(() -> Config.load(Map.of(), List.of("--cluster", "--cluster-secret", TestApp.CLUSTER_SECRET, "--pg-uri", PG)))
         .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.problems())

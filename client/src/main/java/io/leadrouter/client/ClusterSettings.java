@@ -3,6 +3,10 @@ package io.leadrouter.client;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.util.List;
 import java.util.Objects;
@@ -11,10 +15,11 @@ import java.util.Objects;
  * How this JVM joins the Lead Router cluster: the members' settings ({@code cluster-discovery}: {@code tcp} with
  * {@code cluster-members}, or {@code kubernetes} with {@code k8s-service-dns}; {@code partitions}; the cluster name
  * {@code lead-router}), this JVM's own Hazelcast port ({@code 0}: the first free one from 5701) and the host the
- * members reach its event bus on (null: Vert.x's choice). It always joins as a lite member.
+ * members reach its event bus on (null: Vert.x's choice), and, when the members run the event bus over TLS
+ * ({@code cluster-tls-*}), this client's PEM certificate and key from the same CA. It always joins as a lite member.
  */
 public record ClusterSettings(String clusterName, String discovery, List<String> members, String k8sServiceDns,
-    int partitions, int port, String busHost) {
+    int partitions, int port, String busHost, String tlsCert, String tlsKey, String tlsCa) {
 
   public static final String CLUSTER_NAME = "lead-router";
 
@@ -30,29 +35,55 @@ public record ClusterSettings(String clusterName, String discovery, List<String>
       throw new IllegalArgumentException("k8sServiceDns: the members' headless Service is required with kubernetes");
     }
     members = members == null ? List.of() : List.copyOf(members);
+    if ((tlsCert == null) != (tlsKey == null) || (tlsCert == null) != (tlsCa == null)) {
+      throw new IllegalArgumentException("tls: certificate, key and CA together");
+    }
   }
 
   /** TCP discovery of the members at {@code members} ({@code host:port}), 271 partitions as the members' default. */
   public static ClusterSettings tcp(List<String> members) {
-    return new ClusterSettings(CLUSTER_NAME, "tcp", members, null, 271, 0, null);
+    return new ClusterSettings(CLUSTER_NAME, "tcp", members, null, 271, 0, null, null, null, null);
   }
 
   /** Kubernetes DNS discovery through the members' headless Service. */
   public static ClusterSettings kubernetes(String serviceDns) {
-    return new ClusterSettings(CLUSTER_NAME, "kubernetes", List.of(), serviceDns, 271, 0, null);
+    return new ClusterSettings(CLUSTER_NAME, "kubernetes", List.of(), serviceDns, 271, 0, null, null, null, null);
   }
 
   /** The members' {@code partitions} setting: Hazelcast refuses a member that counts differently. */
   public ClusterSettings partitions(int count) {
-    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, count, port, busHost);
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, count, port, busHost, tlsCert, tlsKey, tlsCa);
   }
 
   public ClusterSettings port(int hazelcastPort) {
-    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, hazelcastPort, busHost);
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, hazelcastPort, busHost,
+        tlsCert, tlsKey, tlsCa);
   }
 
   public ClusterSettings busHost(String host) {
-    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, host);
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, host, tlsCert, tlsKey,
+        tlsCa);
+  }
+
+  /** The event bus over mutual TLS, as the members' {@code cluster-tls-*}: this client's PEM files and the CA's. */
+  public ClusterSettings tls(String certPath, String keyPath, String caPath) {
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, busHost, certPath,
+        keyPath, caPath);
+  }
+
+  /** Vert.x options of this client: its event-bus host and TLS. */
+  VertxOptions vertxOptions() {
+    VertxOptions options = new VertxOptions();
+    if (busHost != null) {
+      options.getEventBusOptions().setHost(busHost);
+    }
+    if (tlsCert != null) {
+      options.getEventBusOptions().setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCert).setKeyPath(tlsKey))
+          .setTrustOptions(new PemTrustOptions().addCertPath(tlsCa))
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    return options;
   }
 
   /** The Hazelcast configuration of this client: Vert.x's (the event bus's maps) as a lite member. */

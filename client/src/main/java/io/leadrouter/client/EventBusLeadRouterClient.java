@@ -32,24 +32,20 @@ final class EventBusLeadRouterClient implements LeadRouterClient {
   }
 
   static Future<EventBusLeadRouterClient> join(ClusterSettings cluster, ClientOptions options) {
-    return join(cluster.hazelcast(), cluster.busHost(), options);
+    return join(cluster.hazelcast(), cluster.vertxOptions(), options);
   }
 
   /**
    * Joins with {@code hazelcast}, which must make this JVM a lite member: a full member would be given
    * partitions whose rotations nobody could then pick (the members warn about it and report not ready).
    */
-  static Future<EventBusLeadRouterClient> join(Config hazelcast, String busHost, ClientOptions options) {
+  static Future<EventBusLeadRouterClient> join(Config hazelcast, VertxOptions vertxOptions, ClientOptions options) {
     if (!hazelcast.isLiteMember()) {
       return Future.failedFuture(new IllegalStateException("lead-router-client: refusing to join the cluster '"
           + hazelcast.getClusterName() + "' as a full Hazelcast member; a client must join as a lite member "
           + "(Config.setLiteMember(true)), else it is given partitions whose rotations nobody can pick"));
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    VertxOptions vertxOptions = new VertxOptions();
-    if (busHost != null) {
-      vertxOptions.getEventBusOptions().setHost(busHost);
-    }
     return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered().compose(vertx -> {
       if (!manager.getHazelcastInstance().getCluster().getLocalMember().isLiteMember()) {
         return vertx.close().transform(v -> Future.failedFuture(new IllegalStateException(

@@ -53,6 +53,12 @@ public interface LeadRouterClient {
    * fails with an {@link IllegalStateException} saying so, and nothing joins.
    */
   static Future<LeadRouterClient> joinCluster(com.hazelcast.config.Config hazelcast, ClientOptions options) {
-    return EventBusLeadRouterClient.join(hazelcast, null, options).map(c -> c);
+    return joinCluster(hazelcast, new io.vertx.core.VertxOptions(), options);
+  }
+
+  /** The same with Vert.x options of the caller's own (the event bus's host, port and TLS). */
+  static Future<LeadRouterClient> joinCluster(com.hazelcast.config.Config hazelcast, io.vertx.core.VertxOptions vertx,
+      ClientOptions options) {
+    return EventBusLeadRouterClient.join(hazelcast, vertx, options).map(c -> c);
   }
 }
