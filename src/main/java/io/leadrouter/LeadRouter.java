@@ -68,17 +68,24 @@ public final class LeadRouter {
   /** A single node: hosts every partition, acknowledges picks from memory. */
   public static Future<LeadRouter> start(Vertx vertx, Config config, Stores stores, JWTAuthOptions jwt,
       Partitioner partitioner, String node, Metrics metrics) {
-    return start(vertx, config, stores, jwt, partitioner, node, metrics, null);
+    return start(vertx, config, stores, jwt, partitioner, node, metrics, Clock.systemUTC());
+  }
+
+  /** A single node whose owners tell the time by {@code clock} (availability, working hours, cap periods). */
+  public static Future<LeadRouter> start(Vertx vertx, Config config, Stores stores, JWTAuthOptions jwt,
+      Partitioner partitioner, String node, Metrics metrics, Clock clock) {
+    return start(vertx, config, stores, jwt, partitioner, node, metrics, null, clock);
   }
 
   /** A cluster member: hosts the partitions it owns, acknowledges picks once the replica has them. */
   public static Future<LeadRouter> start(ClusterNode cluster, Config config, Stores stores, JWTAuthOptions jwt,
       String node, Metrics metrics) {
-    return start(cluster.vertx(), config, stores, jwt, cluster.partitioner(), node, metrics, cluster);
+    return start(cluster.vertx(), config, stores, jwt, cluster.partitioner(), node, metrics, cluster,
+        Clock.systemUTC());
   }
 
   private static Future<LeadRouter> start(Vertx vertx, Config config, Stores stores, JWTAuthOptions jwt,
-      Partitioner partitioner, String node, Metrics metrics, ClusterNode cluster) {
+      Partitioner partitioner, String node, Metrics metrics, ClusterNode cluster, Clock clock) {
     // a member signs the commands it sends other members and takes only signed ones (the trust boundary)
     vertx.eventBus().registerCodec(cluster == null ? new RotationCodec()
         : new RotationCodec(CommandSigner.of(config.clusterSecret())));
@@ -91,14 +98,15 @@ public final class LeadRouter {
     LeadRouter app = new LeadRouter(vertx, stores, service, cluster, people);
     Duration keyRetention = Duration.ofHours(config.idempotencyRetentionHours());
     Edge edge = new Edge(storage.rotations(), people.directory(), storage.assignmentLog(), stores.leads(), service,
-        metrics, app.readiness::check, node, keyRetention);
+        metrics, app.readiness::check, node, keyRetention, clock);
     metrics.buildInfo(Version.VERSION);
     metrics.writeBufferCapacity(config.writeBufferMax());
     if (cluster != null) {
       cluster.registerMetrics(metrics.registry());
     }
     OwnerSettings settings = new OwnerSettings(config.owners(), config.writeBufferMax(), config.flushBatch(),
-        config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster());
+        config.flushIntervalMs(), config.sequenceBlock(), config.idleSeconds() * 1000, node, config.cluster())
+        .withAckOnCommit(config.ack().equals("commit"));
     List<Future<String>> owners = new ArrayList<>();
     // the owners see the directory through this node's LiveDirectory
     OwnerSettings owned = settings.withPeople(people);
@@ -106,8 +114,8 @@ public final class LeadRouter {
       OwnerStatus status = new OwnerStatus();
       app.owners.add(status);
       owners.add(vertx.deployVerticle(cluster == null
-          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, Clock.systemUTC(), metrics, status)
-          : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, Clock.systemUTC(), metrics, status,
+          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, clock, metrics, status)
+          : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, clock, metrics, status,
               cluster.ownership(), cluster.replica())));
     }
     return people.start().compose(v -> Future.all(owners))
@@ -142,7 +150,7 @@ public final class LeadRouter {
                 metrics.registry() instanceof PrometheusMeterRegistry p ? p : null, app.readiness::check))
             .onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(new RetentionVerticle(storage.assignmentLog(), stores.leads(),
-            Clock.systemUTC(), keyRetention, Duration.ofDays(config.historyRetentionDays()),
+            clock, keyRetention, Duration.ofDays(config.historyRetentionDays()),
             Duration.ofSeconds(config.purgeIntervalSeconds()))))
         .onSuccess(app.deployments::add)
         .map(app);

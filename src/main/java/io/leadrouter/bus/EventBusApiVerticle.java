@@ -2,6 +2,7 @@ package io.leadrouter.bus;
 
 import io.leadrouter.auth.Authenticator;
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.BatchPick;
 import io.leadrouter.edge.Contract;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Idempotent;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #NEXT_USER}, {@link #GET_ROTATION}: {@code {"rotationId": 7}}; reply: the HTTP route's JSON;
  *       a next-user with the header {@code idempotency-key} picks at most once per key (keys are shared with
  *       {@code POST /lead-rotations/{id}/next-user});
+ *   <li>{@link #NEXT_USERS}: {@code {"rotationId": 7, "count": 10}} (1..100): that many picks in one reply,
+ *       as {@code POST /lead-rotations/{id}/next-users} answers ({@link BatchPick});
  *   <li>{@link #CREATE_LEAD}: {@code {"rotationId": 7, "lead": {...the seed's lead fields}}}, optional header
  *       {@code idempotency-key} (keys are shared with {@code POST /v1/leads}); reply: the lead as
  *       {@code POST /v1/leads} answers it;
@@ -55,6 +58,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   public static final String GET_ROTATION = "leadrouter.api.get-rotation";
   public static final String CREATE_LEAD = "leadrouter.api.create-lead";
   public static final String REASSIGN = "leadrouter.api.reassign";
+  public static final String NEXT_USERS = "leadrouter.api.next-users";
   /** The scope of next-user Idempotency-Keys, shared with {@code POST /lead-rotations/{id}/next-user}. */
   private static final String NEXT_USER_SCOPE = "next-user";
 
@@ -92,7 +96,8 @@ public final class EventBusApiVerticle extends VerticleBase {
         vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, this::nextUser)).completion(),
         vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, this::getRotation)).completion(),
         vertx.eventBus().<Object>consumer(CREATE_LEAD, m -> handle(m, this::createLead)).completion(),
-        vertx.eventBus().<Object>consumer(REASSIGN, m -> handle(m, this::reassign)).completion());
+        vertx.eventBus().<Object>consumer(REASSIGN, m -> handle(m, this::reassign)).completion(),
+        vertx.eventBus().<Object>consumer(NEXT_USERS, m -> handle(m, this::nextUsers)).completion());
   }
 
   /** One request: its body, its authenticated caller, and its headers. */
@@ -162,6 +167,11 @@ public final class EventBusApiVerticle extends VerticleBase {
           json.getJsonObject("error", new JsonObject()).getString("message")));
     }
     return Future.succeededFuture(json);
+  }
+
+  private Future<JsonObject> nextUsers(Request r, long started) {
+    int count = BatchPick.count(r.body().getValue("count"), "count");
+    return services.batchPick().pick(r.caller().accountId(), rotationId(r.body()), count, r.header("x-request-id"));
   }
 
   private Future<JsonObject> getRotation(Request r, long started) {

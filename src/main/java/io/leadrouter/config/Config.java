@@ -51,6 +51,7 @@ public record Config(
     int httpIdleSeconds,
     boolean accessLog,
     int managementPort,
+    String ack,
     String clusterSecret,
     Path clusterTlsCert,
     Path clusterTlsKey,
@@ -135,6 +136,7 @@ public record Config(
         p.integer("http-idle-seconds", 1, 86_400),
         p.bool("access-log"),
         p.integer("management-port", 0, 65535),
+        p.oneOf("ack", "memory", "commit"),
         p.secret("cluster-secret"),
         p.path("cluster-tls-cert"),
         p.path("cluster-tls-key"),
@@ -144,6 +146,10 @@ public record Config(
     }
     if (c.cluster) {
       ClusterChecks.problems(c, p, problems);
+      if (c.ack.equals("commit")) {
+        problems.add("ack (LEADROUTER_ACK): commit is for a single node; a cluster member acknowledges a pick once "
+            + "its backup member holds it");
+      }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -187,7 +193,9 @@ public record Config(
     lines.add("partitions: " + partitions + " over " + owners + " owner verticles; idle rotations leave memory after "
         + idleSeconds + " s");
     lines.add("write-behind: flush every " + flushIntervalMs + " ms, " + flushBatch + " rows per batch, buffer "
-        + writeBufferMax + " picks per owner; sequence block " + sequenceBlock);
+        + writeBufferMax + " picks per owner; sequence block " + sequenceBlock + (cluster ? ""
+        : ack.equals("commit") ? "; picks answered once committed to the store (ack=commit)"
+        : "; picks answered once queued (ack=memory)"));
     lines.add("cluster: " + (cluster ? "on, port " + clusterPort + ", " + (clusterDiscovery.equals("kubernetes")
         ? "kubernetes DNS discovery of " + k8sServiceDns : "members " + (clusterMembers.isBlank() ? "(none yet)" : clusterMembers))
         + ", quorum " + clusterQuorum + (clusterSize > 0 ? " of " + clusterSize + " members" : "")

@@ -43,6 +43,7 @@ final class Settings {
     s.put("flush-batch", new String[] {"5000", "assignment rows per write-behind flush"});
     s.put("write-buffer-max", new String[] {"100000", "picks buffered per owner while the store lags; beyond it next-user answers 503"});
     s.put("sequence-block", new String[] {"1000", "sequence numbers reserved in the store at a time (the most a crash can skip)"});
+    s.put("ack", new String[] {"memory", "when a single node answers a pick: memory (once queued for write-behind; a crash loses the last flush interval's picks) or commit (once the store committed it; group commit, a crash loses none); a cluster acknowledges once the backup member holds it"});
     s.put("idle-seconds", new String[] {"600", "rotations unused this long leave memory"});
     s.put("request-timeout-ms", new String[] {"5000", "how long a request waits for its rotation's owner"});
     s.put("shutdown-seconds", new String[] {"45", "the most a graceful stop (SIGTERM) takes: at most half hands partitions over, the rest drains write-behind; the pod's grace period must exceed it plus preStop"});

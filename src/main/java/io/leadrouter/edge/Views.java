@@ -165,8 +165,12 @@ public final class Views {
     JsonArray picks = new JsonArray();
     for (Rotation.Planned p : o.planned()) {
       Member m = p.member();
-      picks.add(new JsonObject().put("user", new JsonObject().put("id", m.userId()).put("email", m.email())
-          .put("name", m.name())).put("skipped", skipped(p.skipped())).put("repayment", p.repayment()));
+      JsonObject pick = new JsonObject().put("user", new JsonObject().put("id", m.userId()).put("email", m.email())
+          .put("name", m.name())).put("skipped", skipped(p.skipped())).put("repayment", p.repayment());
+      if (p.fallbackFrom() != null) { // nobody here is eligible: the fallback's pick (rotationId: whose pick)
+        pick.put("rotationId", p.rotationId()).put("fallbackFrom", p.fallbackFrom());
+      }
+      picks.add(pick);
     }
     return new JsonObject().put("rotationId", o.rotation().id()).put("picks", picks);
   }

@@ -23,7 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.time.Clock;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +139,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Services services = Services.of(vertx, edge);
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
-    HistoryRoutes h = new HistoryRoutes(edge, Clock.systemUTC());
+    HistoryRoutes h = new HistoryRoutes(edge, edge.clock());
 
     // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
     AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();
@@ -188,6 +187,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/lead-rotations/:rotationId/preview").handler(m::preview);
 
     reads.apply(router.post("/lead-rotations/:rotationId/next-user")).handler(l::nextUserOnce);
+    body.apply(router.post("/lead-rotations/:rotationId/next-users"), "nextUsers").handler(l::nextUsers);
     body.apply(router.post("/lead-rotations/:rotationId/tokens"), "createIngestToken").handler(l::createToken);
     router.get("/lead-rotations/:rotationId/tokens").handler(l::listTokens);
     router.delete("/lead-rotations/:rotationId/tokens/:tokenId").handler(l::revokeToken);

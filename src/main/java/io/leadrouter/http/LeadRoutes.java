@@ -1,6 +1,7 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.BatchPick;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Idempotent;
 import io.leadrouter.edge.LeadFields;
@@ -37,8 +38,10 @@ final class LeadRoutes {
   private final RotationService rotations;
   private final Idempotent idempotent;
   private final LeadIntake intake;
+  private final BatchPick batch;
 
   LeadRoutes(Edge edge, Services services) {
+    this.batch = services.batchPick();
     this.leads = edge.leads();
     this.rotations = edge.rotations();
     this.idempotent = services.idempotent();
@@ -173,5 +176,21 @@ final class LeadRoutes {
         Idempotent.hash(String.valueOf(rotationId), Idempotent.canonical(body)),
         attempt -> rotations.pick(caller.accountId(), rotationId, key == null ? AccessLog.requestId(ctx)
             : "idem:" + key).map(r -> new Idempotent.Response(200, Views.nextUser(r).encode()))));
+  }
+
+  /**
+   * {@code POST /lead-rotations/{id}/next-users} {@code {"count": n}}: n picks in one request (see
+   * {@link BatchPick}); with an {@code Idempotency-Key}, a retry gets the same answer and picks nobody.
+   */
+  void nextUsers(RoutingContext ctx) {
+    Caller caller = HttpApiVerticle.caller(ctx);
+    long rotationId = Body.id(ctx, "rotationId");
+    JsonObject body = Body.object(ctx);
+    int count = BatchPick.count(body.getValue("count"), "count");
+    String key = Idempotent.validKey(ctx.request().getHeader("idempotency-key"));
+    send(ctx, idempotent.run(caller.accountId(), "next-users", key,
+        Idempotent.hash(String.valueOf(rotationId), Idempotent.canonical(body)),
+        attempt -> batch.pick(caller.accountId(), rotationId, count, key == null ? AccessLog.requestId(ctx)
+            : "idem:" + key).map(r -> new Idempotent.Response(200, r.encode()))));
   }
 }

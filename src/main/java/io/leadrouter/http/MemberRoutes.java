@@ -33,9 +33,8 @@ final class MemberRoutes {
     long id = Body.id(ctx, "rotationId");
     long userId = Body.id(ctx, "userId");
     JsonObject body = Body.object(ctx);
-    Future<JsonObject> answer = rotations.get(caller.accountId(), id)
-        .compose(s -> rotations.update(new Rotation.Update(caller.accountId(), id, null, false, null,
-            RotationSettings.patched(s, userId, body), caller.subject())))
+    Future<JsonObject> answer = rotations.update(RotationSettings.patch(caller.accountId(), id, userId, body,
+            caller.subject()))
         .compose(s -> s.teamId() == null ? Future.succeededFuture(Views.rotation(s, null))
             : directory.getTeam(s.accountId(), s.teamId()).map(t -> Views.rotation(s, t)));
     HttpApiVerticle.respond(ctx, 200, answer);

@@ -4,6 +4,7 @@ import io.leadrouter.error.ApiException;
 import io.leadrouter.rotation.Caps;
 import io.leadrouter.rotation.Fallback;
 import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.Rotation;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.RotationJson;
 import io.vertx.core.json.JsonArray;
@@ -113,23 +114,15 @@ final class RotationSettings {
   }
 
   /** The members with {@code userId}'s member changed by a PATCH body; 404 when it is not a member. */
-  static List<Member> patched(RotationState s, long userId, JsonObject body) {
+  /** PATCH …/members/{userId}: the member's new settings where present, for the owner to apply. */
+  static Rotation.PatchMember patch(String accountId, long rotationId, long userId, JsonObject body, String actor) {
     Long weight = Body.whole(body.getValue("weight"), "weight");
     if (weight != null && (weight < Member.MIN_WEIGHT || weight > Member.MAX_WEIGHT)) {
       throw ApiException.invalid("weight: must be " + Member.MIN_WEIGHT + ".." + Member.MAX_WEIGHT);
     }
-    Boolean paused = body.getBoolean("paused");
     Caps caps = body.containsKey("caps") && body.getValue("caps") == null ? Caps.NONE
         : caps(body.getValue("caps"), "caps");
-    List<Member> out = new ArrayList<>(s.members());
-    for (int i = 0; i < out.size(); i++) {
-      Member m = out.get(i);
-      if (m.userId() == userId) {
-        out.set(i, m.withSettings(weight == null ? m.weight() : weight.intValue(),
-            paused == null ? m.paused() : paused, caps == null ? m.caps() : caps));
-        return out;
-      }
-    }
-    throw ApiException.notFound("user " + userId + " is not a member of rotation " + s.id());
+    return new Rotation.PatchMember(accountId, rotationId, userId, weight == null ? null : weight.intValue(),
+        body.getBoolean("paused"), caps, actor);
   }
 }

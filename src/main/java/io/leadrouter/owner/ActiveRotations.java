@@ -48,6 +48,11 @@ final class ActiveRotations {
     return ack.unacknowledged();
   }
 
+  /** Picks not yet in the store: the write-behind backlog and the picks not yet handed to it. */
+  int buffered() {
+    return ack.buffered();
+  }
+
   /** Completes once no pick waits for the replica. */
   Future<Void> replicated() {
     return ack.idle();

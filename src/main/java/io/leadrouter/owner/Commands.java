@@ -91,8 +91,8 @@ final class Commands {
     People people = deps.settings().people();
     RotationState state = Current.state(people, rotation.state());
     if (command instanceof Rotation.Preview p) {
-      message.reply(new Outlook(state, rotation.preview(p.count(), deps.clock().instant(), people.view()), null),
-          Messages.OPTIONS);
+      message.reply(NoEligible.preview(state, rotation.preview(p.count(), deps.clock().instant(), people.view()),
+          p.count(), people), Messages.OPTIONS);
     } else {
       message.reply(new Outlook(state, null, rotation.members(deps.clock().instant(), people.view())),
           Messages.OPTIONS);

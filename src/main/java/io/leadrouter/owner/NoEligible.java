@@ -10,6 +10,7 @@ import io.leadrouter.store.RotationJson;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,6 +56,31 @@ final class NoEligible {
     Member next = schedule.get(0);
     return new UserPicked(s.id(), s.accountId(), s.sequence() + 1, user, s.position(), s.position(), next,
         schedule.size(), at.truncatedTo(ChronoUnit.MICROS), pick.requestId(), r.members(), false, s.id());
+  }
+
+  /**
+   * A preview's plan with its fallback: where nobody is eligible any more, the fixed fallback user (if active)
+   * takes the rest of the picks, or the outlook names the fallback rotation for {@link RotationService#preview}
+   * to go on with. (In a preview time stands still and cap counts only grow, so once nobody is eligible nobody
+   * becomes eligible again.)
+   */
+  static Outlook preview(RotationState s, Rotation.Plan plan, int count, People people) {
+    if (plan.stuck() == null || s.fallback() == null) {
+      return new Outlook(s, plan.picks(), null);
+    }
+    if (s.fallback().rotationId() != null) {
+      return new Outlook(s, plan.picks(), null, s.fallback().rotationId());
+    }
+    long userId = s.fallback().userId();
+    if (!people.view().availability(userId).active()) {
+      return new Outlook(s, plan.picks(), null);
+    }
+    Member user = people.current(List.of(new Member(userId, "user-" + userId, null, 1))).get(0);
+    List<Rotation.Planned> picks = new ArrayList<>(plan.picks());
+    while (picks.size() < count) {
+      picks.add(new Rotation.Planned(s.id(), user, plan.stuck(), false, s.id()));
+    }
+    return new Outlook(s, picks, null);
   }
 
   /** The owner's refusal: the members and their reasons, and the fallback rotation if there is one. */

@@ -22,10 +22,11 @@ final class OutlookJson {
     if (o.planned() != null) {
       JsonArray planned = new JsonArray();
       for (Rotation.Planned p : o.planned()) {
-        planned.add(new JsonObject().put("member", RotationCodec.member(p.member()))
-            .put("skipped", RotationJson.skipped(p.skipped())).put("repayment", p.repayment()));
+        planned.add(new JsonObject().put("rotationId", p.rotationId()).put("member", RotationCodec.member(p.member()))
+            .put("skipped", RotationJson.skipped(p.skipped())).put("repayment", p.repayment())
+            .put("fallbackFrom", p.fallbackFrom()));
       }
-      j.put("planned", planned);
+      j.put("planned", planned).put("fallbackRotationId", o.fallbackRotationId());
     }
     if (o.members() != null) {
       JsonArray members = new JsonArray();
@@ -47,8 +48,8 @@ final class OutlookJson {
       planned = new ArrayList<>(p.size());
       for (int i = 0; i < p.size(); i++) {
         JsonObject o = p.getJsonObject(i);
-        planned.add(new Rotation.Planned(RotationCodec.member(o.getJsonObject("member")),
-            RotationJson.skipped(o.getJsonArray("skipped")), o.getBoolean("repayment")));
+        planned.add(new Rotation.Planned(o.getLong("rotationId"), RotationCodec.member(o.getJsonObject("member")),
+            RotationJson.skipped(o.getJsonArray("skipped")), o.getBoolean("repayment"), o.getLong("fallbackFrom")));
       }
     }
     List<MemberView> members = null;
@@ -65,6 +66,6 @@ final class OutlookJson {
             reason == null ? null : SkipReason.fromWire(reason), next == null ? null : Instant.parse(next)));
       }
     }
-    return new Outlook(rotation, planned, members);
+    return new Outlook(rotation, planned, members, j.getLong("fallbackRotationId"));
   }
 }

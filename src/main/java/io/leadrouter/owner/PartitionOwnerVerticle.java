@@ -91,8 +91,9 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     writeBehind = new WriteBehind(vertx, store, settings.node(), settings.writeBufferMax(), settings.flushBatch(),
         settings.flushIntervalMs(), metrics);
     IntPredicate serves = p -> hosted.containsKey(p) && ownership.hosts(p);
-    Acknowledgement ack = replica == null ? new AckFromMemory(store, writeBehind)
-        : new GroupCommit(context, replica, store, writeBehind, serves);
+    Acknowledgement ack = replica != null ? new GroupCommit(context, replica, store, writeBehind, serves)
+        : settings.ackOnCommit() ? new AckOnCommit(store, writeBehind)
+        : new AckFromMemory(store, writeBehind);
     rotations = new ActiveRotations(ack, store, settings, clock, metrics, writeBehind, serves);
     status.capacity = settings.writeBufferMax();
     vertx.setPeriodic(settings.flushIntervalMs(), id -> {
@@ -121,7 +122,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   }
 
   private void publish() {
-    status.backlog = writeBehind.backlog() + rotations.unacknowledged();
+    status.backlog = rotations.buffered();
     status.storeFailing = writeBehind.failing();
     status.activeRotations = rotations.size();
   }

@@ -107,6 +107,10 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
           .put("name", u.name()).put("teamIdSet", u.teamIdSet()).put("teamId", u.teamId())
           .put("members", u.members() == null ? null : members(u.members())).put("actor", u.actor())
           .put("settings", u.settings() == null ? null : settings(u.settings()));
+    } else if (o instanceof Rotation.PatchMember m) {
+      return new JsonObject().put("t", "patchMember").put("account", m.accountId()).put("id", m.rotationId())
+          .put("user", m.userId()).put("weight", m.weight()).put("paused", m.paused())
+          .put("caps", m.caps() == null ? null : caps(m.caps())).put("actor", m.actor());
     } else if (o instanceof Rotation.Preview p) {
       return new JsonObject().put("t", "preview").put("account", p.accountId()).put("id", p.rotationId())
           .put("count", p.count());
@@ -143,6 +147,9 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
       case "update" -> new Rotation.Update(account, id, j.getString("name"), j.getBoolean("teamIdSet"),
           j.getLong("teamId"), j.getJsonArray("members") == null ? null : members(j.getJsonArray("members")),
           j.getString("actor"), j.getJsonObject("settings") == null ? null : settings(j.getJsonObject("settings")));
+      case "patchMember" -> new Rotation.PatchMember(account, id, j.getLong("user"), j.getInteger("weight"),
+          j.getBoolean("paused"), j.getJsonObject("caps") == null ? null : caps(j.getJsonObject("caps")),
+          j.getString("actor"));
       case "preview" -> new Rotation.Preview(account, id, j.getInteger("count"));
       case "explain" -> new Rotation.Explain(account, id);
       case "outlook" -> OutlookJson.decode(j, state(j.getJsonObject("rotation")));
@@ -194,19 +201,24 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
   }
 
   static JsonObject member(Member m) {
-    Caps c = m.caps();
-    return new JsonObject().put("userId", m.userId()).put("email", m.email()).put("name", m.name())
-        .put("weight", m.weight()).put("paused", m.paused()).put("capHour", c.hour()).put("capDay", c.day())
-        .put("capWeek", c.week());
+    return caps(m.caps()).put("userId", m.userId()).put("email", m.email()).put("name", m.name())
+        .put("weight", m.weight()).put("paused", m.paused());
   }
 
   static Member member(JsonObject j) {
+    return new Member(j.getLong("userId"), j.getString("email"), j.getString("name"), j.getInteger("weight"),
+        j.getBoolean("paused", false), caps(j));
+  }
+
+  private static JsonObject caps(Caps c) {
+    return new JsonObject().put("capHour", c.hour()).put("capDay", c.day()).put("capWeek", c.week());
+  }
+
+  private static Caps caps(JsonObject j) {
     Integer hour = j.getInteger("capHour");
     Integer day = j.getInteger("capDay");
     Integer week = j.getInteger("capWeek");
-    Caps caps = hour == null && day == null && week == null ? Caps.NONE : new Caps(hour, day, week);
-    return new Member(j.getLong("userId"), j.getString("email"), j.getString("name"), j.getInteger("weight"),
-        j.getBoolean("paused", false), caps);
+    return hour == null && day == null && week == null ? Caps.NONE : new Caps(hour, day, week);
   }
 
   private static JsonArray members(List<Member> members) {

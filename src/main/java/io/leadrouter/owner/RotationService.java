@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,28 @@ public final class RotationService {
 
   /** The next {@code count} picks as the rotation stands now; uses no sequence number. */
   public Future<Outlook> preview(String accountId, long rotationId, int count) {
-    return send(new Rotation.Preview(accountId, rotationId, count));
+    return preview(accountId, rotationId, count, null, new LinkedHashSet<>(List.of(rotationId)));
+  }
+
+  /** Where nobody is eligible any more, the fallback rotation's plan goes on (as {@link #pick} would). */
+  private Future<Outlook> preview(String accountId, long rotationId, int count, Long origin, Set<Long> seen) {
+    Future<Outlook> sent = send(new Rotation.Preview(accountId, rotationId, count));
+    return sent.compose(o -> {
+      Long next = o.fallbackRotationId();
+      int left = count - o.planned().size();
+      if (next == null || left <= 0 || seen.contains(next) || seen.size() > NoEligible.MAX_CHAIN) {
+        return Future.succeededFuture(o);
+      }
+      seen.add(next);
+      long first = origin == null ? rotationId : origin;
+      return preview(accountId, next, left, first, seen).map(more -> {
+        List<Rotation.Planned> all = new ArrayList<>(o.planned());
+        more.planned().forEach(p -> all.add(p.fallbackFrom() == null ? p.asFallbackOf(first) : p));
+        return new Outlook(o.rotation(), all, null);
+      }).recover(f -> f instanceof ServiceException e && (e.status() == 404 || e.status() == 409)
+          ? Future.succeededFuture(o) // the fallback rotation is gone or not active: a pick would stop here too
+          : Future.failedFuture(f));
+    });
   }
 
   /** Every member with its cap counts, owed turns and eligibility now. */
@@ -124,6 +146,11 @@ public final class RotationService {
 
   public Future<RotationState> update(Rotation.Update update) {
     return send(update);
+  }
+
+  /** One member's settings, changed by the owner on the state it holds. */
+  public Future<RotationState> update(Rotation.PatchMember patch) {
+    return send(patch);
   }
 
   public Future<RotationState> changeStatus(Rotation.ChangeStatus change) {

@@ -52,6 +52,8 @@ final class WriteBehind {
   private long retryTimer = -1;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   private Consumer<List<Assignment>> flushed = rows -> { };
+  /** Flush as soon as a pick is queued and no flush is in flight (picks waiting for their commit). */
+  private boolean eager;
 
   WriteBehind(Vertx vertx, RotationStore store, String node, int capacity, int batchSize, long intervalMs,
       Metrics metrics) {
@@ -90,7 +92,7 @@ final class WriteBehind {
   void add(UserPicked p, Assignment row, Ledger ledger) {
     progress.put(p.rotationId(), new WriteBatch.Progress(p.rotationId(), p.newPosition(), p.sequence(), ledger));
     assignments.add(row);
-    if (assignments.size() >= batchSize && !flushing && !failing()) {
+    if ((eager || assignments.size() >= batchSize) && !flushing && !failing()) {
       flush();
     }
   }
@@ -119,6 +121,14 @@ final class WriteBehind {
    */
   void onFlushed(Consumer<List<Assignment>> listener) {
     this.flushed = listener;
+  }
+
+  /**
+   * Group commit: every pick starts a flush unless one is in flight, and when one ends the picks queued
+   * meanwhile go in the next; so a pick waits for at most the flush in flight and its own.
+   */
+  void flushEagerly() {
+    this.eager = true;
   }
 
   /** Called by the owner's periodic timer. */
@@ -178,7 +188,7 @@ final class WriteBehind {
       failingSince = 0;
       backoffMs = 0;
     }
-    if (assignments.size() >= batchSize || !drainWaiters.isEmpty()) {
+    if (assignments.size() >= batchSize || !drainWaiters.isEmpty() || (eager && !assignments.isEmpty())) {
       flush();
     }
     if (backlog() == 0 && progress.isEmpty() && !drainWaiters.isEmpty()) {

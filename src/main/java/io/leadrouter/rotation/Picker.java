@@ -213,19 +213,19 @@ final class Picker {
   }
 
   /** See {@link Rotation#preview}; {@link #refresh} first. */
-  List<Rotation.Planned> preview(int count, int position, Ledger ledger, Instant now) {
+  Rotation.Plan preview(long rotationId, int count, int position, Ledger ledger, Instant now) {
     List<Rotation.Planned> out = new ArrayList<>(Math.max(0, count));
     for (int i = 0; i < count; i++) {
       Choice c = choose(position, ledger, now);
       if (c == null) {
-        break;
+        return new Rotation.Plan(out, explain(ledger, now));
       }
       Member m = members.get(c.member());
-      out.add(new Rotation.Planned(m, c.skipped(), c.repayment()));
+      out.add(new Rotation.Planned(rotationId, m, c.skipped(), c.repayment(), null));
       ledger = advance(ledger, m, c.skipped(), c.repayment(), now);
       position = c.newPosition();
     }
-    return out;
+    return new Rotation.Plan(out, null);
   }
 
   /** See {@link Rotation#members}; {@link #refresh} first. */

@@ -4,6 +4,7 @@ import io.leadrouter.error.ErrorKind;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,7 +47,7 @@ public final class Rotation {
 
   // ---- commands ---------------------------------------------------------------------------------------
 
-  public sealed interface Command permits Get, Pick, Update, ChangeStatus, Delete, Preview, Explain {
+  public sealed interface Command permits Get, Pick, Update, PatchMember, ChangeStatus, Delete, Preview, Explain {
     String accountId();
 
     long rotationId();
@@ -76,6 +77,13 @@ public final class Rotation {
       this(accountId, rotationId, name, teamIdSet, teamId, members, actor, null);
     }
   }
+
+  /**
+   * One member's settings changed where present ({@code caps} {@link Caps#NONE} clears them), decided by the
+   * owner on the state it holds, so that concurrent edits of different members all land.
+   */
+  public record PatchMember(String accountId, long rotationId, long userId, Integer weight, Boolean paused, Caps caps,
+      String actor) implements Command {}
 
   /** The rotation's settings, replaced as a whole by an {@link Update} that carries them. */
   public record Settings(ZoneId timeZone, boolean catchUp, Fallback fallback, boolean followsTeam) {}
@@ -213,6 +221,17 @@ public final class Rotation {
       return decidePick(p, now, directory);
     } else if (command instanceof Update u) {
       return decideUpdate(u, now);
+    } else if (command instanceof PatchMember p) {
+      List<Member> members = new ArrayList<>(state.members());
+      for (int i = 0; i < members.size(); i++) {
+        Member m = members.get(i);
+        if (m.userId() == p.userId()) {
+          members.set(i, m.withSettings(p.weight() == null ? m.weight() : p.weight(),
+              p.paused() == null ? m.paused() : p.paused(), p.caps() == null ? m.caps() : p.caps()));
+          return decideUpdate(new Update(p.accountId(), p.rotationId(), null, false, null, members, p.actor()), now);
+        }
+      }
+      return Decision.reject(Reason.NOT_FOUND, "user " + p.userId() + " is not a member of rotation " + state.id());
     } else if (command instanceof ChangeStatus c) {
       return Decision.accept(new StatusChanged(state.withStatus(c.status(), now, c.actor())));
     } else if (command instanceof Delete d) {
@@ -260,21 +279,35 @@ public final class Rotation {
 
   // ---- preview and explain ----------------------------------------------------------------------------
 
-  /** A pick as it would be made: who, who was passed over, whether it repays an owed turn. */
-  public record Planned(Member member, List<Skip> skipped, boolean repayment) {}
+  /**
+   * A pick as it would be made: whose pick ({@code rotationId}), who, who was passed over, whether it repays an
+   * owed turn, and the rotation first asked when it is a fallback's pick (else null).
+   */
+  public record Planned(long rotationId, Member member, List<Skip> skipped, boolean repayment, Long fallbackFrom) {
+
+    public Planned asFallbackOf(long origin) {
+      return new Planned(rotationId, member, skipped, repayment, origin);
+    }
+  }
+
+  /**
+   * Planned picks, and {@code stuck}: every member with its reason where nobody was eligible any more (the
+   * plan is then shorter than asked), or null when the plan is complete.
+   */
+  public record Plan(List<Planned> picks, List<Skip> stuck) {}
 
   /**
    * The next {@code count} picks as the rotation stands at {@code now} (same eligibility, caps counting the
-   * planned picks, owed turns repaid); fewer when nobody is eligible at some point (then {@link #members}
-   * says why). Changes nothing: the first planned member is whom the next pick at {@code now} returns.
+   * planned picks, owed turns repaid); fewer when nobody is eligible at some point (then the plan's
+   * {@code stuck} says why; the owner adds a fallback's picks). Changes nothing: the first planned member is whom the next pick at {@code now} returns.
    */
-  public List<Planned> preview(int count, Instant now, DirectoryView directory) {
+  public Plan preview(int count, Instant now, DirectoryView directory) {
     if (deleted || state.status() != Status.ACTIVE || schedule.isEmpty()) {
-      return List.of();
+      return new Plan(List.of(), null);
     }
     Instant at = now.truncatedTo(ChronoUnit.MICROS);
     picker.refresh(at, directory);
-    return picker.preview(count, state.position(), state.ledger(), at);
+    return picker.preview(state.id(), count, state.position(), state.ledger(), at);
   }
 
   /** Every member as it stands at {@code now}, in member order. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
+import io.leadrouter.testing.TestClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -25,12 +26,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RotationPeopleApiTest {
 
+  private final TestClock clock = new TestClock("2026-03-02T10:15:00Z");
   private TestApp node;
   private Api api;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    node = TestApp.start(vertx).await(30, TimeUnit.SECONDS);
+    // a clock that stands still: a cap hour cannot roll over in the middle of a test
+    node = TestApp.start(vertx, clock).await(30, TimeUnit.SECONDS);
     api = new Api(vertx, node.port(), TestApp.token(vertx, "ops@example.com", "2311"), "2311");
   }
 
@@ -103,7 +106,9 @@ class RotationPeopleApiTest {
     assertThat(annNow.getString("nextEligibleAt")).isNotNull();
     assertThat(members.getJsonArray("members").getJsonObject(1).getBoolean("eligibleNow")).isTrue();
 
-    // stats count the picks that passed a member over, by reason (the log is written behind)
+    // stats count the picks that passed a member over, by reason (the log is written behind); the window
+    // [now - 30 days, now) holds the picks once the clock has moved on from their instant
+    clock.advance(java.time.Duration.ofSeconds(1));
     long deadline = System.currentTimeMillis() + 10_000;
     JsonObject stats;
     do {
@@ -161,6 +166,39 @@ class RotationPeopleApiTest {
   }
 
   @Test
+  void concurrentEditsOfDifferentMembersAllLand() throws Exception {
+    JsonArray members = new JsonArray();
+    List<Long> users = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      long u = user("member" + i + "@example.com");
+      users.add(u);
+      members.add(new JsonObject().put("userId", u));
+    }
+    long id = rotation(new JsonObject().put("name", "Busy edits").put("members", members)).getLong("id");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> edits = new ArrayList<>();
+    for (int i = 0; i < users.size(); i++) {
+      JsonObject patch = i % 2 == 0 ? new JsonObject().put("paused", true)
+          : new JsonObject().put("weight", 2 + i % 9).put("caps", new JsonObject().put("day", 10 + i));
+      edits.add(api.patch("/lead-rotations/" + id + "/members/" + users.get(i), patch));
+    }
+    await(io.vertx.core.Future.join(edits));
+    edits.forEach(e -> assertThat(e.result().statusCode()).as(e.result().bodyAsString()).isEqualTo(200));
+    JsonArray after = await(api.get("/lead-rotations/" + id)).bodyAsJsonObject().getJsonArray("members");
+    for (int i = 0; i < users.size(); i++) {
+      JsonObject m = after.getJsonObject(i);
+      assertThat(m.getValue("userId").toString()).isEqualTo(String.valueOf(users.get(i)));
+      if (i % 2 == 0) {
+        assertThat(m.getBoolean("paused")).as("member " + i + " paused").isTrue();
+        assertThat(m.getInteger("weight")).isEqualTo(1);
+      } else {
+        assertThat(m.getBoolean("paused")).isFalse();
+        assertThat(m.getInteger("weight")).as("member " + i + " weight").isEqualTo(2 + i % 9);
+        assertThat(m.getJsonObject("caps")).isEqualTo(new JsonObject().put("day", 10 + i));
+      }
+    }
+  }
+
+  @Test
   void fallbacksGoToAUserOrAnotherRotationAndCyclesAreRefused() throws Exception {
     long ann = user("ann@example.com");
     long bob = user("bob@example.com");
@@ -171,11 +209,29 @@ class RotationPeopleApiTest {
     assertThat(p.getJsonObject("user").getLong("id")).isEqualTo(bob);
     assertThat(p.getLong("fallbackFrom")).isEqualTo(toUser);
     assertThat(p.getJsonArray("skipped")).containsExactly(skip(ann, "paused"));
+    // the preview foretells the fallback's picks too
+    JsonArray toUserPlan = await(api.get("/lead-rotations/" + toUser + "/preview?count=2")).bodyAsJsonObject()
+        .getJsonArray("picks");
+    assertThat(toUserPlan).hasSize(2);
+    for (Object o : toUserPlan) {
+      JsonObject planned = (JsonObject) o;
+      assertThat(planned.getJsonObject("user").getLong("id")).isEqualTo(bob);
+      assertThat(planned.getLong("fallbackFrom")).isEqualTo(toUser);
+      assertThat(planned.getLong("rotationId")).isEqualTo(toUser);
+      assertThat(planned.getJsonArray("skipped")).containsExactly(skip(ann, "paused"));
+    }
 
     long backup = rotation(new JsonObject().put("name", "Backup").put("members", new JsonArray()
         .add(new JsonObject().put("userId", bob)))).getLong("id");
     long front = rotation(new JsonObject().put("name", "Front").put("members", new JsonArray().add(pausedAnn))
         .put("fallback", new JsonObject().put("rotationId", backup))).getLong("id");
+    JsonObject frontPlan = await(api.get("/lead-rotations/" + front + "/preview?count=3")).bodyAsJsonObject()
+        .getJsonArray("picks").getJsonObject(0);
+    assertThat(frontPlan.getJsonObject("user").getLong("id")).isEqualTo(bob);
+    assertThat(frontPlan.getLong("rotationId")).as("the backup's pick").isEqualTo(backup);
+    assertThat(frontPlan.getLong("fallbackFrom")).isEqualTo(front);
+    assertThat(await(api.get("/lead-rotations/" + front + "/preview?count=3")).bodyAsJsonObject()
+        .getJsonArray("picks")).hasSize(3);
     JsonObject viaBackup = picked(front);
     assertThat(viaBackup.getJsonObject("user").getLong("id")).isEqualTo(bob);
     assertThat(viaBackup.getString("rotationId")).isEqualTo(String.valueOf(backup));

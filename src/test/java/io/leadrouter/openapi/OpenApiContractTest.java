@@ -231,6 +231,16 @@ class OpenApiContractTest {
     call(409, api, HttpMethod.POST, "/lead-rotations/" + queued + "/next-user", null);
     call(404, api, HttpMethod.POST, "/lead-rotations/999999/next-user", null);
     call(400, api, HttpMethod.POST, "/lead-rotations/" + weighted + "/next-user", null, "Idempotency-Key", "has space");
+    String nextUsers = "/lead-rotations/" + weighted + "/next-users";
+    JsonObject batch = json(call(200, api, HttpMethod.POST, nextUsers, new JsonObject().put("count", 3),
+        "Idempotency-Key", "batch-1"));
+    assertThat(batch.getJsonArray("picks")).hasSize(3);
+    call(422, api, HttpMethod.POST, "/lead-rotations/" + fromTeam.getLong("id") + "/next-users",
+        new JsonObject().put("count", 3), "Idempotency-Key", "batch-1");
+    call(409, api, HttpMethod.POST, "/lead-rotations/" + queued + "/next-users", new JsonObject().put("count", 2));
+    call(404, api, HttpMethod.POST, "/lead-rotations/999999/next-users", new JsonObject().put("count", 2));
+    call(400, api, HttpMethod.POST, nextUsers, new JsonObject().put("count", 0));
+    call(415, api, HttpMethod.POST, nextUsers, text("count=2"));
 
     // pick history and fairness (the log is written behind: wait for the flush)
     long deadline = System.currentTimeMillis() + 10_000;
@@ -415,6 +425,8 @@ class OpenApiContractTest {
     call(503, api, HttpMethod.PATCH, "/lead-rotations/" + hot + "/status", new JsonObject().put("status", "active"));
     call(503, api, HttpMethod.DELETE, "/lead-rotations/" + cold, null);
     call(503, api, HttpMethod.POST, "/lead-rotations/" + hot + "/next-user", null, "Idempotency-Key", "down-1");
+    call(503, api, HttpMethod.POST, "/lead-rotations/" + hot + "/next-users", new JsonObject().put("count", 2),
+        "Idempotency-Key", "down-2");
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/assignments", null);
     call(503, api, HttpMethod.GET, "/lead-rotations/" + hot + "/stats", null);
     call(503, api, HttpMethod.GET, "/lead-rotations/" + cold + "/members", null);

@@ -64,12 +64,19 @@ class RotationCodecTest {
     assertThat(wire(pick)).isEqualTo(pick);
     assertThat(wire(new Rotation.Preview("2311", 7, 12))).isEqualTo(new Rotation.Preview("2311", 7, 12));
     assertThat(wire(new Rotation.Explain("2311", 7))).isEqualTo(new Rotation.Explain("2311", 7));
+    Rotation.PatchMember patch = new Rotation.PatchMember("2311", 7, 20, 4, true, new Caps(null, 3, null), "me");
+    assertThat(wire(patch)).isEqualTo(patch);
+    Rotation.PatchMember clear = new Rotation.PatchMember("2311", 7, 20, null, null, Caps.NONE, "me");
+    assertThat(wire(clear)).isEqualTo(clear);
+    Rotation.PatchMember pauseOnly = new Rotation.PatchMember("2311", 7, 20, null, false, null, "me");
+    assertThat(wire(pauseOnly)).isEqualTo(pauseOnly);
   }
 
   @Test
   void outlookKeepsPlannedPicksAndMemberViews() {
-    Outlook preview = new Outlook(STATE, List.of(new Rotation.Planned(ALICE, List.of(), true),
-        new Rotation.Planned(BOB, List.of(new Rotation.Skip(10, SkipReason.CAP_HOUR)), false)), null);
+    Outlook preview = new Outlook(STATE, List.of(new Rotation.Planned(STATE.id(), ALICE, List.of(), true, null),
+        new Rotation.Planned(9, BOB, List.of(new Rotation.Skip(10, SkipReason.CAP_HOUR)), false, STATE.id())), null,
+        9L);
     assertThat(wire(preview)).isEqualTo(preview);
     Outlook members = new Outlook(STATE, null, List.of(
         new MemberView(ALICE, new Ledger.Counts(2, 4, 11), 0, SkipReason.CAP_HOUR, Instant.parse("2026-03-02T10:00:00Z")),

@@ -156,7 +156,7 @@ class EligibilityTest {
     // Monday 2026-03-02 14:59 UTC is 23:59 in Tokyo; 15:00 UTC is Tuesday 00:00 there
     Instant lateMonday = Instant.parse("2026-03-02T14:59:00Z");
     assertThat(picks(r, 3, lateMonday, d)).isEqualTo("abb");
-    assertThat(r.preview(1, lateMonday, d).get(0).skipped())
+    assertThat(r.preview(1, lateMonday, d).picks().get(0).skipped())
         .containsExactly(new Rotation.Skip(1, SkipReason.CAP_DAY));
     assertThat(picks(r, 2, Instant.parse("2026-03-02T15:00:00Z"), d)).isEqualTo("ab");
     assertThat(picks(r, 2, Instant.parse("2026-03-04T01:00:00Z"), d)).isEqualTo("ab");
@@ -201,7 +201,7 @@ class EligibilityTest {
         .containsExactly(new Rotation.Skip(1, SkipReason.AWAY), new Rotation.Skip(2, SkipReason.PAUSED));
     assertThat(decision.rejection().message()).contains("user 1: away", "user 2: paused");
     assertThat(r.state().sequence()).isZero();
-    assertThat(r.preview(5, MONDAY_10, d)).isEmpty();
+    assertThat(r.preview(5, MONDAY_10, d).picks()).isEmpty();
   }
 
   @Test

@@ -30,14 +30,15 @@ class PreviewTest {
     d.set(4, Availability.ALWAYS);
     Instant now = T.plusSeconds(60);
     RotationState before = r.state();
-    List<Rotation.Planned> planned = r.preview(30, now, d);
+    List<Rotation.Planned> planned = r.preview(30, now, d).picks();
     assertThat(r.state()).isEqualTo(before);
     assertThat(planned).hasSize(30);
     assertThat(planned).anyMatch(Rotation.Planned::repayment);
     assertThat(planned).anyMatch(p -> p.skipped().contains(new Rotation.Skip(1, SkipReason.CAP_HOUR)));
     for (Rotation.Planned p : planned) {
       Rotation.UserPicked actual = pick(r, now, d);
-      assertThat(new Rotation.Planned(actual.member(), actual.skipped(), actual.repayment())).isEqualTo(p);
+      assertThat(new Rotation.Planned(actual.rotationId(), actual.member(), actual.skipped(), actual.repayment(),
+          null)).isEqualTo(p);
     }
   }
 
@@ -45,8 +46,12 @@ class PreviewTest {
   void previewStopsWhereNobodyIsEligible() {
     Rotation r = rotation(ZoneOffset.UTC, false, capped(1, 1, new Caps(2, null, null)),
         capped(2, 1, new Caps(1, null, null)));
-    List<Rotation.Planned> planned = r.preview(10, T, new Directory(1, 2));
-    assertThat(planned).extracting(p -> p.member().userId()).containsExactly(1L, 2L, 1L);
+    Rotation.Plan plan = r.preview(10, T, new Directory(1, 2));
+    assertThat(plan.picks()).extracting(p -> p.member().userId()).containsExactly(1L, 2L, 1L);
+    // where it stops, every member with the reason (the caps counting the planned picks)
+    assertThat(plan.stuck()).containsExactly(new Rotation.Skip(1, SkipReason.CAP_HOUR),
+        new Rotation.Skip(2, SkipReason.CAP_HOUR));
+    assertThat(r.preview(3, T, new Directory(1, 2)).stuck()).as("a complete plan").isNull();
   }
 
   @Test

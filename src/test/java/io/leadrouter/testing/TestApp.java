@@ -18,6 +18,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -52,11 +53,21 @@ public final class TestApp {
   }
 
   public static Future<TestApp> start(Vertx vertx, Stores stores, String... flags) {
+    return start(vertx, stores, Clock.systemUTC(), flags);
+  }
+
+  /** A node whose owners tell the time by {@code clock} (a {@link TestClock} lets a test move it). */
+  public static Future<TestApp> start(Vertx vertx, Stores stores, Clock clock, String... flags) {
     Config config = config(flags);
     JWTAuthOptions jwt = Jwt.options(config);
     return LeadRouter.start(vertx, config, stores, jwt, Partitioner.hashing(config.partitions()), "test",
-            new Metrics(Metrics.prometheus()))
+            new Metrics(Metrics.prometheus()), clock)
         .map(app -> new TestApp(vertx, stores, app, config));
+  }
+
+  /** An in-memory node whose owners tell the time by {@code clock}. */
+  public static Future<TestApp> start(Vertx vertx, Clock clock, String... flags) {
+    return start(vertx, Stores.of(new InMemoryStore()), clock, flags);
   }
 
   /** A node on this Postgres store, with the leads on the same pool. */

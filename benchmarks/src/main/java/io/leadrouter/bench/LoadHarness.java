@@ -60,6 +60,7 @@ public final class LoadHarness {
   static final String NEXT_USER = "next-user";
   static final String NEXT_USER_PG_STORE = "next-user-pg-store";
   static final String CEILING = "http-ceiling";
+  static final String BARE = "bare-vertx";
   static final String PG_ROW_LOCK = "pg-row-lock";
   static final String PG_RETURNING = "pg-update-returning";
   static final String REDIS_LUA = "redis-lua";
@@ -139,6 +140,22 @@ public final class LoadHarness {
       targets.add(new Target(CEILING, false, run -> httpDrivers(run, host, port, "/health/live", headers, index),
           LoadRun::summary));
     }
+    Process bare = null;
+    if (o.baselines.contains("bare")) {
+      // a body the size of a next-user answer: the answer's shape around this rotation as fetched
+      JsonObject rotation = fetchRotation(host, port, o.rotation, headers);
+      String body = new JsonObject().put("user", rotation.getJsonArray("members").getJsonObject(0))
+          .put("rotationId", o.rotation).put("newPosition", 1).put("totalUsers", members.size())
+          .put("currentUser", members.get(0).email()).put("nextUser", members.get(0).email())
+          .put("rotation", rotation).put("currentPosition", 0).put("sequence", 1).put("skipped", new JsonArray())
+          .encode();
+      Path log = Files.createTempFile("lr-bench-bare-server", ".log");
+      bare = new ProcessBuilder(BareServer.command(body, o.baselineThreads)).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      int barePort = awaitListening(bare, log);
+      targets.add(new Target(BARE, false, run -> httpDrivers(run, "127.0.0.1", barePort, "/", headers, index),
+          LoadRun::summary));
+    }
     try (StoreBaselines stores = startStoreBaselines(members)) {
       if (stores != null) {
         for (String name : List.of(PG_ROW_LOCK, PG_RETURNING, REDIS_LUA)) {
@@ -151,6 +168,11 @@ public final class LoadHarness {
         }
       }
       runRounds(targets);
+    } finally {
+      if (bare != null) {
+        bare.destroy(); // SIGTERM to the process this run started, by its handle
+        bare.waitFor(10, TimeUnit.SECONDS);
+      }
     }
     return summary(members);
   }
@@ -226,8 +248,8 @@ public final class LoadHarness {
       Function<LoadRun, JsonObject> summary) {}
 
   /**
-   * Runs every target {@code --rounds} times, interleaved (round 1: all targets, round 2: all targets, ...), so
-   * that a change in the shared machine's load falls on all of them alike. The first round of a target warms
+   * Runs every target {@code --rounds} times, interleaved (round 1: all targets, round 2: all targets in an order
+   * turned by one, ...), so that a change in the shared machine's load falls on all of them alike. The first round of a target warms
    * up for {@code --warmup}, later ones for {@code --rewarm}; counts, latencies and picks add up over rounds.
    */
   private void runRounds(List<Target> targets) throws Exception {
@@ -236,7 +258,10 @@ public final class LoadHarness {
       runs.put(t.name, new LoadRun(t.name, t.picks));
     }
     for (int round = 1; round <= o.rounds; round++) {
-      for (Target t : targets) {
+      // the order turns from round to round, so that no target is always the first (paying the JIT warm-up of
+      // this JVM) or always follows the same one
+      for (int k = 0; k < targets.size(); k++) {
+        Target t = targets.get((k + round - 1) % targets.size());
         if (o.rounds > 1) {
           System.out.printf("%n-- round %d of %d", round, o.rounds);
         }
@@ -556,13 +581,22 @@ public final class LoadHarness {
           .put("pg_store_vs_memory_store", ratio(rps(NEXT_USER_PG_STORE), next))
           .put("vs_postgres_row_lock", ratio(next, rps(PG_ROW_LOCK)))
           .put("vs_postgres_update_returning", ratio(next, rps(PG_RETURNING)))
-          .put("vs_http_ceiling", ratio(next, rps(CEILING)));
+          .put("vs_http_ceiling", ratio(next, rps(CEILING)))
+          .put("vs_bare_vertx", ratio(next, rps(BARE)))
+          .put("ceiling_vs_bare_vertx", ratio(rps(CEILING), rps(BARE)))
+          .put("p99_vs_bare_vertx", ratio(p99(NEXT_USER), p99(BARE)));
       targets.put("vs_redis_lua", Targets.atLeast("next-user req/s / Redis Lua baseline req/s", 1.0,
               ratios.getDouble("vs_redis_lua"), "x", why(REDIS_LUA, "redis")))
           .put("vs_postgres_row_lock", Targets.atLeast("next-user req/s / Postgres row-lock baseline req/s", 20.0,
               ratios.getDouble("vs_postgres_row_lock"), "x", why(PG_ROW_LOCK, "postgres")))
-          .put("vs_http_ceiling", Targets.atLeast("next-user req/s / GET /health/live req/s (same server)", 0.7,
+          .put("vs_http_ceiling", Targets.atLeast("next-user req/s / GET /health/live req/s (same server)", 0.8,
               ratios.getDouble("vs_http_ceiling"), "x", why(CEILING, null)))
+          .put("vs_bare_vertx", Targets.atLeast("next-user req/s / bare Vert.x server req/s (same body size)", 0.8,
+              ratios.getDouble("vs_bare_vertx"), "x", why(BARE, null)))
+          .put("ceiling_vs_bare_vertx", Targets.atLeast("GET /health/live req/s / bare Vert.x server req/s", 0.95,
+              ratios.getDouble("ceiling_vs_bare_vertx"), "x", rps(CEILING) == null ? why(CEILING, null) : why(BARE, null)))
+          .put("p99_vs_bare_vertx", Targets.atMost("next-user p99 / bare Vert.x server p99", 2.0,
+              ratios.getDouble("p99_vs_bare_vertx"), "x", why(BARE, null)))
           .put("next_user_p99_ms", Targets.atMost("next-user p99 latency at " + o.connections + " connections",
               5.0, p99(NEXT_USER), " ms", null));
     }
@@ -629,7 +663,7 @@ public final class LoadHarness {
       boolean startServices, String json, String label, int[] weights, int rounds, long rewarmMs, String pgstoreUrl,
       String pgstoreRotation) {
 
-    static final List<String> ALL_BASELINES = List.of("ceiling", PG_ROW_LOCK, PG_RETURNING, REDIS_LUA);
+    static final List<String> ALL_BASELINES = List.of("bare", "ceiling", PG_ROW_LOCK, PG_RETURNING, REDIS_LUA);
 
     static Options parse(String[] args) {
       Map<String, String> v = new LinkedHashMap<>();

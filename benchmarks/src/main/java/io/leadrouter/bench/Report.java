@@ -55,7 +55,7 @@ public final class Report {
       ratios.mergeIn(http.getJsonObject("ratios", new JsonObject()));
       targets.mergeIn(http.getJsonObject("targets", new JsonObject()));
       JsonObject r = http.getJsonObject("results", new JsonObject());
-      for (String t : List.of(LoadHarness.NEXT_USER, LoadHarness.CEILING, LoadHarness.PG_ROW_LOCK,
+      for (String t : List.of(LoadHarness.NEXT_USER, LoadHarness.CEILING, LoadHarness.BARE, LoadHarness.PG_ROW_LOCK,
           LoadHarness.PG_RETURNING, LoadHarness.REDIS_LUA)) {
         JsonObject x = r.getJsonObject(t);
         headline.put(t.replace('-', '_') + "_rps", x == null ? null : x.getDouble("throughput_rps"));
@@ -63,6 +63,8 @@ public final class Report {
       JsonObject next = r.getJsonObject(LoadHarness.NEXT_USER);
       if (next != null) {
         headline.put("next_user_p99_ms", next.getJsonObject("latency_ms").getDouble("p99"));
+        JsonObject bare = r.getJsonObject(LoadHarness.BARE);
+        headline.put("bare_vertx_p99_ms", bare == null ? null : bare.getJsonObject("latency_ms").getDouble("p99"));
         headline.put("next_user_checks_ok", next.getJsonObject("checks").getBoolean("ok"));
       }
     } else {
