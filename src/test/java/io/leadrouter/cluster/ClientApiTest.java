@@ -32,7 +32,7 @@ class ClientApiTest {
   @Test
   void bothTransportsPickReadCreateLeadsAndFailTyped() throws Exception {
     String pgUri = TestPostgres.freshDatabaseUri();
-    List<Integer> ports = InJvmMember.freePorts(2);
+    List<Integer> ports = InJvmMember.freePorts(3);
     InJvmMember member = InJvmMember.start(pgUri, ports.get(0), List.of(ports.get(0)), "--cluster-quorum", "1");
     Vertx vertx = Vertx.vertx();
     LeadRouterClient bus = null;
@@ -49,7 +49,11 @@ class ClientApiTest {
 
       ClientOptions options = ClientOptions.withToken(token).callTimeout(Duration.ofSeconds(30));
       bus = LeadRouterClient.joinCluster(ClusterSettings.tcp(List.of("127.0.0.1:" + ports.get(0))).partitions(61)
-          .port(ports.get(1)), options).await(2, TimeUnit.MINUTES);
+          .port(ports.get(1)).busPort(ports.get(2)), options).await(2, TimeUnit.MINUTES);
+      try (java.net.Socket s = new java.net.Socket()) { // the client's event bus listens where it was told
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", ports.get(2)), 2_000);
+        assertThat(s.isConnected()).isTrue();
+      }
       http = LeadRouterClient.http(vertx, List.of("http://127.0.0.1:" + member.httpPort()), options);
       // the client is a lite member: it holds no partitions and is not counted as a member (nor by the quorum)
       JsonObject cluster = api.get("/health/ready").await(10, TimeUnit.SECONDS).bodyAsJsonObject()

@@ -14,12 +14,12 @@ import java.util.Objects;
 /**
  * How this JVM joins the Lead Router cluster: the members' settings ({@code cluster-discovery}: {@code tcp} with
  * {@code cluster-members}, or {@code kubernetes} with {@code k8s-service-dns}; {@code partitions}; the cluster name
- * {@code lead-router}), this JVM's own Hazelcast port ({@code 0}: the first free one from 5701) and the host the
- * members reach its event bus on (null: Vert.x's choice), and, when the members run the event bus over TLS
+ * {@code lead-router}), this JVM's own Hazelcast port ({@code 0}: the first free one from 5701), the host the
+ * members reach its event bus on (null: Vert.x's choice) and its port (0: any free one), and, when the members run the event bus over TLS
  * ({@code cluster-tls-*}), this client's PEM certificate and key from the same CA. It always joins as a lite member.
  */
 public record ClusterSettings(String clusterName, String discovery, List<String> members, String k8sServiceDns,
-    int partitions, int port, String busHost, String tlsCert, String tlsKey, String tlsCa) {
+    int partitions, int port, String busHost, int busPort, String tlsCert, String tlsKey, String tlsCa) {
 
   public static final String CLUSTER_NAME = "lead-router";
 
@@ -42,33 +42,40 @@ public record ClusterSettings(String clusterName, String discovery, List<String>
 
   /** TCP discovery of the members at {@code members} ({@code host:port}), 271 partitions as the members' default. */
   public static ClusterSettings tcp(List<String> members) {
-    return new ClusterSettings(CLUSTER_NAME, "tcp", members, null, 271, 0, null, null, null, null);
+    return new ClusterSettings(CLUSTER_NAME, "tcp", members, null, 271, 0, null, 0, null, null, null);
   }
 
   /** Kubernetes DNS discovery through the members' headless Service. */
   public static ClusterSettings kubernetes(String serviceDns) {
-    return new ClusterSettings(CLUSTER_NAME, "kubernetes", List.of(), serviceDns, 271, 0, null, null, null, null);
+    return new ClusterSettings(CLUSTER_NAME, "kubernetes", List.of(), serviceDns, 271, 0, null, 0, null, null, null);
   }
 
   /** The members' {@code partitions} setting: Hazelcast refuses a member that counts differently. */
   public ClusterSettings partitions(int count) {
-    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, count, port, busHost, tlsCert, tlsKey, tlsCa);
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, count, port, busHost, busPort, tlsCert, tlsKey,
+        tlsCa);
   }
 
   public ClusterSettings port(int hazelcastPort) {
     return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, hazelcastPort, busHost,
-        tlsCert, tlsKey, tlsCa);
+        busPort, tlsCert, tlsKey, tlsCa);
   }
 
   public ClusterSettings busHost(String host) {
-    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, host, tlsCert, tlsKey,
-        tlsCa);
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, host, busPort, tlsCert,
+        tlsKey, tlsCa);
+  }
+
+  /** This client's event-bus port (0: any free one); fix it where a network policy must name it. */
+  public ClusterSettings busPort(int eventBusPort) {
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, busHost, eventBusPort,
+        tlsCert, tlsKey, tlsCa);
   }
 
   /** The event bus over mutual TLS, as the members' {@code cluster-tls-*}: this client's PEM files and the CA's. */
   public ClusterSettings tls(String certPath, String keyPath, String caPath) {
-    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, busHost, certPath,
-        keyPath, caPath);
+    return new ClusterSettings(clusterName, discovery, members, k8sServiceDns, partitions, port, busHost, busPort,
+        certPath, keyPath, caPath);
   }
 
   /** Vert.x options of this client: its event-bus host and TLS. */
@@ -76,6 +83,9 @@ public record ClusterSettings(String clusterName, String discovery, List<String>
     VertxOptions options = new VertxOptions();
     if (busHost != null) {
       options.getEventBusOptions().setHost(busHost);
+    }
+    if (busPort != 0) {
+      options.getEventBusOptions().setPort(busPort);
     }
     if (tlsCert != null) {
       options.getEventBusOptions().setSsl(true)
