@@ -37,6 +37,8 @@ final class ForeignMembers {
   }
 
   private volatile List<Foreign> current = List.of();
+  /** The foreign member owning each partition (null: none), as last read. */
+  private volatile Foreign[] byPartition = new Foreign[0];
   /** Members already warned about, for as long as they stay in the cluster. */
   private final Set<UUID> warned = new HashSet<>();
 
@@ -69,6 +71,17 @@ final class ForeignMembers {
       }
     }
     current = List.copyOf(found.values());
+    Foreign[] owning = new Foreign[owners.length];
+    for (Foreign f : current) {
+      f.partitions().forEach(p -> owning[p] = f);
+    }
+    byPartition = owning;
+  }
+
+  /** The foreign member owning {@code partition}, or null. */
+  Foreign owning(int partition) {
+    Foreign[] now = byPartition;
+    return partition < now.length ? now[partition] : null;
   }
 
   List<Foreign> current() {

@@ -55,6 +55,25 @@ class ForeignMemberTest {
       assertThat(listed.getJsonArray("partitions")).as("the partitions it holds").isNotEmpty();
       assertThat(probe.get("/health/ready").await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
 
+      // a pick of a rotation in one of its partitions answers 503 at once, naming it (not after the timeout)
+      Api api = new Api(client, member.httpPort(), TestApp.token(client, "ops@example.com", "2311"), "2311");
+      long stranded = 0;
+      for (int i = 0; i < 200 && stranded == 0; i++) {
+        long id = api.createRotation(new JsonObject().put("name", "r" + i).put("members", new JsonArray()
+            .add("a@example.com"))).await(10, TimeUnit.SECONDS).getLong("id");
+        if (listed.getJsonArray("partitions").contains(member.node.partitioner().partitionOf(id))) {
+          stranded = id;
+        }
+      }
+      assertThat(stranded).as("a rotation in a partition the stranger holds").isPositive();
+      long sent = System.nanoTime();
+      HttpResponse<Buffer> pick = api.get("/lead-rotations/" + stranded + "/next-user").await(30, TimeUnit.SECONDS);
+      assertThat(pick.statusCode()).isEqualTo(503);
+      assertThat(pick.bodyAsJsonObject().getJsonObject("error").getString("message")).contains(uuid)
+          .contains("not a Lead Router member");
+      assertThat((System.nanoTime() - sent) / 1_000_000).as("answered at once, not after the 15 s request timeout")
+          .isLessThan(10_000);
+
       Thread.sleep(1_000); // the watcher re-reads the table every 250 ms: a warning per read would show by now
       List<String> warnings = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
           .filter(m -> m.contains(uuid)).toList();
