@@ -9,6 +9,7 @@ import io.leadrouter.client.LeadRequest;
 import io.leadrouter.client.LeadRouterClient;
 import io.leadrouter.client.LeadRouterException;
 import io.leadrouter.client.NextUser;
+import io.leadrouter.client.Picks;
 import io.leadrouter.client.RotationInfo;
 import io.leadrouter.testing.Api;
 import io.leadrouter.testing.TestApp;
@@ -74,12 +75,19 @@ class ClientApiTest {
       assertThat(http.nextUser("2311", id, "order-77").await(30, TimeUnit.SECONDS).json()).isEqualTo(keyed.json());
       RotationInfo rotation = http.rotation("2311", id).await(30, TimeUnit.SECONDS);
       assertThat(rotation.sequence()).isEqualTo(3);
+      // batches: in order, once per key over either transport
+      Picks batch = bus.nextUsers("2311", id, 3, "batch-1").await(30, TimeUnit.SECONDS);
+      assertThat(batch.picks()).extracting(Picks.Pick::sequence).containsExactly(4L, 5L, 6L);
+      assertThat(batch.error()).isNull();
+      assertThat(http.nextUsers("2311", id, 3, "batch-1").await(30, TimeUnit.SECONDS).json()).isEqualTo(batch.json());
+      assertThat(http.nextUsers("2311", id, 2).await(30, TimeUnit.SECONDS).picks()).extracting(Picks.Pick::sequence)
+          .containsExactly(7L, 8L);
       assertThat(bus.rotation("2311", id).await(30, TimeUnit.SECONDS).emails()).containsExactly("a@example.com", "b@example.com");
 
       JsonObject fields = new JsonObject().put("email", "dana@example.org").put("firstName", "Dana");
       Lead overBus = bus.createLead(LeadRequest.of("2311", id, fields)).await(30, TimeUnit.SECONDS);
       Lead overHttp = http.createLead(LeadRequest.of("2311", id, fields).withIngestToken(ingest)).await(30, TimeUnit.SECONDS);
-      assertThat(List.of(overBus.sequence(), overHttp.sequence())).containsExactly(4L, 5L);
+      assertThat(List.of(overBus.sequence(), overHttp.sequence())).containsExactly(9L, 10L);
       assertThat(overBus.owner()).isEqualTo("a@example.com");
 
       for (LeadRouterClient c : List.of(bus, http)) {

@@ -18,6 +18,7 @@ import java.util.UUID;
 final class EventBusLeadRouterClient implements LeadRouterClient {
 
   static final String NEXT_USER = "leadrouter.api.next-user";
+  static final String NEXT_USERS = "leadrouter.api.next-users";
   static final String GET_ROTATION = "leadrouter.api.get-rotation";
   static final String CREATE_LEAD = "leadrouter.api.create-lead";
 
@@ -69,6 +70,17 @@ final class EventBusLeadRouterClient implements LeadRouterClient {
   public Future<NextUser> nextUser(String accountId, long rotationId, String idempotencyKey) {
     JsonObject body = body(accountId, rotationId);
     return retry.call(n -> request(NEXT_USER, body, idempotencyKey)).map(NextUser::of);
+  }
+
+  @Override
+  public Future<Picks> nextUsers(String accountId, long rotationId, int count) {
+    return nextUsers(accountId, rotationId, count, UUID.randomUUID().toString());
+  }
+
+  @Override
+  public Future<Picks> nextUsers(String accountId, long rotationId, int count, String idempotencyKey) {
+    JsonObject body = body(accountId, rotationId).put("count", count);
+    return retry.call(n -> request(NEXT_USERS, body, idempotencyKey)).map(Picks::of);
   }
 
   @Override

@@ -61,6 +61,18 @@ final class HttpLeadRouterClient implements LeadRouterClient {
   }
 
   @Override
+  public Future<Picks> nextUsers(String accountId, long rotationId, int count) {
+    return nextUsers(accountId, rotationId, count, UUID.randomUUID().toString());
+  }
+
+  @Override
+  public Future<Picks> nextUsers(String accountId, long rotationId, int count, String idempotencyKey) {
+    JsonObject body = new JsonObject().put("count", count);
+    return retry.call(n -> send(HttpMethod.POST, "/lead-rotations/" + rotationId + "/next-users", accountId,
+        idempotencyKey, true, body)).map(Picks::of);
+  }
+
+  @Override
   public Future<RotationInfo> rotation(String accountId, long rotationId) {
     return retry.call(n -> send(HttpMethod.GET, "/lead-rotations/" + rotationId, accountId, null, true, null))
         .map(RotationInfo::of);

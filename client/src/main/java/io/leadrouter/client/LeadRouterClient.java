@@ -22,6 +22,15 @@ public interface LeadRouterClient {
    */
   Future<NextUser> nextUser(String accountId, long rotationId, String idempotencyKey);
 
+  /**
+   * {@code count} (1..100) picks of the rotation in one call, in order; at most once per call (one Idempotency-Key
+   * for the batch). A batch cut short lists the picks made ({@link Picks#error} says why the rest were not).
+   */
+  Future<Picks> nextUsers(String accountId, long rotationId, int count);
+
+  /** The same with the caller's own Idempotency-Key (shared with {@code POST …/next-users}). */
+  Future<Picks> nextUsers(String accountId, long rotationId, int count, String idempotencyKey);
+
   /** The rotation as it stands. */
   Future<RotationInfo> rotation(String accountId, long rotationId);
 
