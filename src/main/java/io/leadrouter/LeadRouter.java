@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.leadrouter.owner.OwnerSettings;
 import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
+import io.leadrouter.owner.CommandSigner;
 import io.leadrouter.owner.RotationCodec;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Storage;
@@ -85,7 +86,9 @@ public final class LeadRouter {
 
   private static Future<LeadRouter> start(Vertx vertx, Config config, Stores stores, JWTAuthOptions jwt,
       Partitioner partitioner, String node, Metrics metrics, ClusterNode cluster, Clock clock) {
-    vertx.eventBus().registerCodec(new RotationCodec());
+    // a member signs the commands it sends other members and takes only signed ones (the trust boundary)
+    vertx.eventBus().registerCodec(cluster == null ? new RotationCodec()
+        : new RotationCodec(CommandSigner.of(config.clusterSecret())));
     RotationService service = cluster == null
         ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());

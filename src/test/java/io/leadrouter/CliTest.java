@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadrouter.testing.ServiceProcess;
+import io.leadrouter.testing.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,8 @@ class CliTest {
       assertThat(String.join("\n", service.output()))
           .contains("invalid setting: jwt-secret (LEADROUTER_JWT_SECRET): set but blank");
     }
-    try (ServiceProcess service = ServiceProcess.start(Map.of("LEADROUTER_DATA_DIR", data.toString()),
+    try (ServiceProcess service = ServiceProcess.start(Map.of("LEADROUTER_DATA_DIR", data.toString(),
+        "LEADROUTER_CLUSTER_SECRET", TestApp.CLUSTER_SECRET),
         "--cluster", "--pg-uri", "postgresql://lr@127.0.0.1:1/lr", "--http-port", "0")) {
       assertThat(service.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
       assertThat(service.output()).filteredOn(l -> l.startsWith("invalid setting:")).singleElement().asString()

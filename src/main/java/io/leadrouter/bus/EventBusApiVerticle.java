@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,11 @@ import org.slf4j.LoggerFactory;
  * one) with the header {@code authorization: Bearer <JWT>}; {@code x-request-id} is optional. Per address:
  * <ul>
  *   <li>{@link #NEXT_USER}, {@link #GET_ROTATION}: {@code {"rotationId": 7}}; reply: the HTTP route's JSON;
+ *       a next-user with the header {@code idempotency-key} picks at most once per key (keys are shared with
+ *       {@code POST /lead-rotations/{id}/next-user});
  *   <li>{@link #NEXT_USERS}: {@code {"rotationId": 7, "count": 10}} (1..100): that many picks in one reply,
- *       as {@code POST /lead-rotations/{id}/next-users} answers ({@link BatchPick});
+ *       as {@code POST /lead-rotations/{id}/next-users} answers ({@link BatchPick}); {@code idempotency-key} as
+ *       for next-user (keys shared with that route);
  *   <li>{@link #CREATE_LEAD}: {@code {"rotationId": 7, "lead": {...the seed's lead fields}}}, optional header
  *       {@code idempotency-key} (keys are shared with {@code POST /v1/leads}); reply: the lead as
  *       {@code POST /v1/leads} answers it;
@@ -57,6 +61,10 @@ public final class EventBusApiVerticle extends VerticleBase {
   public static final String CREATE_LEAD = "leadrouter.api.create-lead";
   public static final String REASSIGN = "leadrouter.api.reassign";
   public static final String NEXT_USERS = "leadrouter.api.next-users";
+  /** The scope of next-user Idempotency-Keys, shared with {@code POST /lead-rotations/{id}/next-user}. */
+  private static final String NEXT_USER_SCOPE = "next-user";
+  /** The scope of next-users Idempotency-Keys, shared with {@code POST /lead-rotations/{id}/next-users}. */
+  private static final String NEXT_USERS_SCOPE = "next-users";
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
 
@@ -129,14 +137,58 @@ public final class EventBusApiVerticle extends VerticleBase {
         .onFailure(e -> fail(message, e));
   }
 
+  /**
+   * A pick; with the header {@code idempotency-key}, at most one per key, exactly as {@code POST …/next-user}
+   * with {@code Idempotency-Key} (the same keys: a key used over HTTP and over the bus for the same rotation is
+   * one request). The request a key stands for is the rotation plus any other body field (compared as JSON);
+   * {@code accountId} is already the key's scope.
+   */
   private Future<JsonObject> nextUser(Request r, long started) {
-    return rotations.pick(r.caller().accountId(), rotationId(r.body()), r.header("x-request-id")).map(Views::nextUser)
+    long rotationId = rotationId(r.body());
+    String requestId = r.header("x-request-id");
+    return keyed(r, NEXT_USER_SCOPE, rotationId, id -> rotations.pick(r.caller().accountId(), rotationId,
+        id == null ? requestId : id).map(Views::nextUser))
         .onComplete(reply -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e));
   }
 
+  /** Several picks; with {@code idempotency-key}, once per key, shared with {@code POST …/next-users}. */
   private Future<JsonObject> nextUsers(Request r, long started) {
+    long rotationId = rotationId(r.body());
     int count = BatchPick.count(r.body().getValue("count"), "count");
-    return services.batchPick().pick(r.caller().accountId(), rotationId(r.body()), count, r.header("x-request-id"));
+    String requestId = r.header("x-request-id");
+    return keyed(r, NEXT_USERS_SCOPE, rotationId, id -> services.batchPick().pick(r.caller().accountId(), rotationId,
+        count, id == null ? requestId : id));
+  }
+
+  /**
+   * Runs {@code action} at most once per the request's {@code idempotency-key} (none: plainly), as the HTTP route
+   * of {@code scope} does, with the same keys: the request a key stands for is the rotation plus the other body
+   * fields (compared as JSON; {@code accountId} is the key's scope already, and a body left empty is the same
+   * request as a bodiless POST). {@code action} gets the pick's request id for the log ({@code idem:<key>}, or
+   * null without a key).
+   */
+  private Future<JsonObject> keyed(Request r, String scope, long rotationId,
+      Function<String, Future<JsonObject>> action) {
+    String key = Idempotent.validKey(r.header("idempotency-key"));
+    if (key == null) {
+      return action.apply(null);
+    }
+    JsonObject rest = r.body().copy();
+    rest.remove("accountId");
+    rest.remove("rotationId");
+    String hash = Idempotent.hash(String.valueOf(rotationId), rest.isEmpty() ? "" : Idempotent.canonical(rest));
+    return services.idempotent().run(r.caller().accountId(), scope, key, hash, attempt -> action.apply("idem:" + key)
+        .map(json -> new Idempotent.Response(200, json.encode()))).compose(EventBusApiVerticle::replied);
+  }
+
+  /** A response kept for an Idempotency-Key, as a reply: an error answer fails as it did the first time. */
+  private static Future<JsonObject> replied(Idempotent.Response answer) {
+    JsonObject json = new JsonObject(answer.body());
+    if (answer.status() >= 300) {
+      return Future.failedFuture(new ApiException(answer.status(),
+          json.getJsonObject("error", new JsonObject()).getString("message")));
+    }
+    return Future.succeededFuture(json);
   }
 
   private Future<JsonObject> getRotation(Request r, long started) {
@@ -158,15 +210,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     var fields = LeadFields.parse(lead);
     String key = Idempotent.validKey(r.header("idempotency-key"));
     LeadIntake.Source source = new LeadIntake.Source(r.caller().accountId(), rotationId, r.caller().subject());
-    return services.leadIntake().forRotation(source, fields, key).compose(answer -> {
-      JsonObject json = new JsonObject(answer.body());
-      if (answer.status() >= 300) {
-        // an error answer replayed for the key: the same failure as the first time
-        return Future.failedFuture(new ApiException(answer.status(),
-            json.getJsonObject("error", new JsonObject()).getString("message")));
-      }
-      return Future.succeededFuture(json);
-    });
+    return services.leadIntake().forRotation(source, fields, key).compose(EventBusApiVerticle::replied);
   }
 
   private Future<JsonObject> reassign(Request r, long started) {

@@ -22,6 +22,11 @@ final class HazelcastSetup {
   static final String CLUSTER_NAME = "lead-router";
   /** Member attribute: how many owner verticles the member runs (owner {@code p % owners} serves {@code p}). */
   static final String OWNERS_ATTRIBUTE = "leadrouter.owners";
+  /**
+   * Member attribute marking a Lead Router member: a full member without it (a service that joined with the
+   * members' settings instead of as a lite member) owns partitions it cannot serve (see {@link ForeignMembers}).
+   */
+  static final String MEMBER_ATTRIBUTE = "leadrouter.member";
 
   private HazelcastSetup() {}
 
@@ -31,6 +36,7 @@ final class HazelcastSetup {
     // every member must agree: rotation id → partition is the same everywhere
     hz.setProperty("hazelcast.partition.count", String.valueOf(settings.partitions()));
     hz.getMemberAttributeConfig().setAttribute(OWNERS_ATTRIBUTE, String.valueOf(settings.owners()));
+    hz.getMemberAttributeConfig().setAttribute(MEMBER_ATTRIBUTE, "true");
     // a write whose backup did not confirm in time fails instead of succeeding silently: a pick is
     // acknowledged only when a second member holds it
     hz.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");

@@ -95,6 +95,14 @@ final class MemberWatch implements OwnerWatch, MembershipListener {
   }
 
   @Override
+  public String foreignOwner(int partition) {
+    ForeignMembers.Foreign f = partitions.foreign().owning(partition);
+    return f == null ? null : "its partition " + partition + " is held by member " + f.address() + " (uuid " + f.uuid()
+        + "), which is not a Lead Router member (a client joined as a full Hazelcast member?); it cannot be picked"
+        + " until that member leaves the cluster";
+  }
+
+  @Override
   public boolean departed(Object member) {
     return !members.contains(member);
   }

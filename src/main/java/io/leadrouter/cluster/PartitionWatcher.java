@@ -14,6 +14,8 @@ import io.leadrouter.owner.Ownership;
 import io.leadrouter.owner.Partitioner;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +51,7 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
     return t;
   });
   private final MemberWatch members;
+  private final ForeignMembers foreign = new ForeignMembers();
   private volatile boolean[] owned;
   private volatile PartitionOwner[] owners;
   private UUID migrationListener;
@@ -94,6 +97,11 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
     return owned[partition];
   }
 
+  /** Members that own partitions but are not Lead Router members (see {@link ForeignMembers}). */
+  ForeignMembers foreign() {
+    return foreign;
+  }
+
   /** Partitions owned now. */
   int ownedCount() {
     int n = 0;
@@ -118,15 +126,20 @@ final class PartitionWatcher implements Ownership, MigrationListener, Membership
     boolean[] next = new boolean[count];
     PartitionOwner[] nextOwners = new PartitionOwner[count];
     Arrays.fill(nextOwners, PartitionOwner.UNKNOWN);
+    Member[] ownerMembers = new Member[count];
     for (Partition p : hazelcast.getPartitionService().getPartitions()) {
       Member owner = p.getOwner();
       int id = p.getPartitionId();
       next[id] = owner != null && owner.localMember();
       if (owner != null) {
         nextOwners[id] = new PartitionOwner(owner.getUuid(), ownerAddress(owner, id));
+        ownerMembers[id] = owner;
       }
     }
     owners = nextOwners;
+    Set<UUID> present = new HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(m -> present.add(m.getUuid()));
+    foreign.update(ownerMembers, present);
     if (!Arrays.equals(next, owned)) {
       int before = ownedCount();
       owned = next;

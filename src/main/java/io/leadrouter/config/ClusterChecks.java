@@ -17,6 +17,17 @@ final class ClusterChecks {
       problems.add("cluster: dev mode (a generated secret per member) cannot serve a cluster; set jwt-secret"
           + " (LEADROUTER_JWT_SECRET) or jwt-public-keys (LEADROUTER_JWT_PUBLIC_KEYS), the same on every member");
     }
+    if (c.clusterSecret() == null) {
+      problems.add(p.where("cluster-secret") + ": required with cluster: members sign the commands they send each other"
+          + " with it, so that a client that joins the cluster cannot send them (the same on every member; never"
+          + " give it to clients)");
+    }
+    long tls = java.util.stream.Stream.of(c.clusterTlsCert(), c.clusterTlsKey(), c.clusterTlsCa())
+        .filter(java.util.Objects::nonNull).count();
+    if (tls != 0 && tls != 3) {
+      problems.add(p.where("cluster-tls-cert") + ": event-bus TLS needs cluster-tls-cert, cluster-tls-key and"
+          + " cluster-tls-ca together");
+    }
     if (c.clusterDiscovery().equals("kubernetes") && (c.k8sServiceDns() == null || c.k8sServiceDns().isBlank())) {
       problems.add(p.where("k8s-service-dns") + ": needed with cluster-discovery=kubernetes");
     }

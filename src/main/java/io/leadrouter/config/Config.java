@@ -51,7 +51,11 @@ public record Config(
     int httpIdleSeconds,
     boolean accessLog,
     int managementPort,
-    String ack) {
+    String ack,
+    String clusterSecret,
+    Path clusterTlsCert,
+    Path clusterTlsKey,
+    Path clusterTlsCa) {
 
   /** Every setting: flag name, default (null = none), and what it means (README's configuration table). */
   public static final Map<String, String[]> SETTINGS = Settings.TABLE;
@@ -132,7 +136,11 @@ public record Config(
         p.integer("http-idle-seconds", 1, 86_400),
         p.bool("access-log"),
         p.integer("management-port", 0, 65535),
-        p.oneOf("ack", "memory", "commit"));
+        p.oneOf("ack", "memory", "commit"),
+        p.secret("cluster-secret"),
+        p.path("cluster-tls-cert"),
+        p.path("cluster-tls-key"),
+        p.path("cluster-tls-ca"));
     if (c.pgUri != null && !c.pgUri.startsWith("postgresql://") && !c.pgUri.startsWith("postgres://")) {
       problems.add("pg-uri (LEADROUTER_PG_URI): must start with postgresql://");
     }
@@ -165,6 +173,11 @@ public record Config(
     return shutdownSeconds / 2;
   }
 
+  @Override
+  public String toString() { // the record's own would print the secrets
+    return "Config" + describe();
+  }
+
   /** Start-up log lines, one per setting that matters, never a secret's value. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
@@ -188,6 +201,10 @@ public record Config(
         + ", quorum " + clusterQuorum + (clusterSize > 0 ? " of " + clusterSize + " members" : "")
         + ", event bus port " + (clusterBusPort == 0 ? "any" : clusterBusPort) + ", backups on another "
         + clusterPartitionGroup + (clusterGroupName != null ? " (this one: " + clusterGroupName + ")" : "")
+        + (clusterSecret != null ? ", commands between members signed with cluster-secret (" + clusterSecret.length()
+            + " characters)" : "")
+        + (clusterTlsCert != null ? ", event bus over TLS (certificate " + clusterTlsCert + ", CA " + clusterTlsCa
+            + ", peers must present a certificate)" : ", event bus in the clear")
         : "off (single node)"));
     lines.add("shutdown: at most " + shutdownSeconds + " s" + (cluster ? ", of which at most " + handOverSeconds()
         + " s hand partitions over" : ""));

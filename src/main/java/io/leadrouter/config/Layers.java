@@ -16,7 +16,7 @@ import java.util.Properties;
 final class Layers {
 
   /** Settings whose blank environment value is an error rather than "not set": a secret that went missing. */
-  private static final List<String> BLANK_IS_AN_ERROR = List.of("jwt-secret");
+  private static final List<String> BLANK_IS_AN_ERROR = List.of("jwt-secret", "cluster-secret");
 
   private Layers() {}
 

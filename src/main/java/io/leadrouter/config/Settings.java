@@ -50,6 +50,10 @@ final class Settings {
     s.put("management-port", new String[] {"0", "a port of its own for /metrics and the health probes, which the API port then no longer serves metrics on (0: everything on http-port)"});
     s.put("access-log", new String[] {"false", "log one line per HTTP request: method, route template, status, duration, request id (JSON with LEADROUTER_LOG_FORMAT=json)"});
     s.put("cluster", new String[] {"false", "join a Hazelcast cluster"});
+    s.put("cluster-secret", new String[] {null, "secret (at least 32 characters, the same on every member, never given to clients) that members sign the commands they send each other with; required with cluster"});
+    s.put("cluster-tls-cert", new String[] {null, "PEM certificate (chain) of this member for TLS on the event bus between members and clients; with cluster-tls-key and cluster-tls-ca"});
+    s.put("cluster-tls-key", new String[] {null, "PEM private key (PKCS#8) of cluster-tls-cert"});
+    s.put("cluster-tls-ca", new String[] {null, "PEM CA certificate(s) the event-bus peers' certificates must chain to; every peer (member or client) must present one"});
     s.put("cluster-members", new String[] {"", "host:port,... of cluster members to join (TCP-IP discovery)"});
     s.put("cluster-port", new String[] {"5701", "Hazelcast member port"});
     s.put("cluster-bus-port", new String[] {"0", "event-bus port between members (0: any free port; fix it where a network policy must name it)"});

@@ -4,6 +4,7 @@ import io.leadrouter.cluster.ClusterNode;
 import io.leadrouter.owner.OwnerStatus;
 import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * partitions it takes over have arrived, so a rolling update waits for them before it stops the next member.
  * Once seen safe, a later migration is reported ({@code clusterSafe: false}) but leaves the member ready:
  * after a member crashes every survivor is unsafe until the backups are rebuilt, and all of them leaving the
- * Service at once would refuse every request. A store that is down alone keeps the node ready, because
+ * Service at once would refuse every request. Not ready either while a Hazelcast member that is not a Lead
+ * Router member owns partitions ({@code checks.cluster.foreignMembers} lists it with them): the rotations of
+ * those partitions cannot be picked anywhere, and that is worth a page, not a silent 503 per pick. A store that is down alone keeps the node ready, because
  * picks are still served (and buffered).
  */
 public final class Readiness {
@@ -65,6 +68,9 @@ public final class Readiness {
       becameSafe.set(true);
     }
     health.put("seenSafeSinceStart", becameSafe.get());
-    return Boolean.TRUE.equals(health.getBoolean("quorumPresent")) && becameSafe.get();
+    // a foreign member (see ClusterNode#health) holds partitions nobody serves: picks of their rotations fail
+    JsonArray foreign = health.getJsonArray("foreignMembers");
+    return Boolean.TRUE.equals(health.getBoolean("quorumPresent")) && becameSafe.get()
+        && (foreign == null || foreign.isEmpty());
   }
 }

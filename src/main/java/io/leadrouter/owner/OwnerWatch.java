@@ -46,6 +46,15 @@ public interface OwnerWatch {
   Runnable onDisconnected(Runnable listener);
 
   /** Single-node mode: one member, which never leaves. */
+  /**
+   * When {@code partition} is owned by a Hazelcast member that is not a Lead Router member (a client that joined
+   * as a full member), the caller's answer saying so; null otherwise. Such a partition has no owner to send to
+   * until that member leaves.
+   */
+  default String foreignOwner(int partition) {
+    return null;
+  }
+
   static OwnerWatch none() {
     return new OwnerWatch() {
       @Override

@@ -63,6 +63,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private WriteBehind writeBehind;
   private ActiveRotations rotations;
   private Runnable stopWatching = () -> { };
+  private final Refusals refusals = new Refusals();
   private boolean stopping;
 
   /** Single node: hosts every partition, acknowledges picks from memory. */
@@ -238,18 +239,25 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   }
 
   private void onCommand(Message<Command> message) {
+    Object body = message.body();
+    if (!(body instanceof Command command)) {
+      // not a command a member signed (a client of the cluster, or a member with another cluster-secret):
+      // nothing runs; the sender learns why
+      refusals.refuse(message, body);
+      return;
+    }
     String address = message.address();
     int partition;
     try {
       partition = address.startsWith(Partitioner.ADDRESS_PREFIX)
           ? Integer.parseInt(address, Partitioner.ADDRESS_PREFIX.length(), address.length(), 10)
-          : partitioner.partitionOf(message.body().rotationId());
+          : partitioner.partitionOf(command.rotationId());
     } catch (RuntimeException e) { // no partition table (the cluster is gone): someone else serves it
-      Messages.fail(message, ActiveRotations.moved(message.body().rotationId()));
+      Messages.fail(message, ActiveRotations.moved(command.rotationId()));
       return;
     }
     if (!hosted.containsKey(partition)) {
-      Messages.fail(message, ActiveRotations.moved(message.body().rotationId()));
+      Messages.fail(message, ActiveRotations.moved(command.rotationId()));
     } else {
       rotations.dispatch(partition, message);
     }

@@ -23,17 +23,60 @@ public final class RotationCodec implements MessageCodec<Object, Object> {
 
   public static final String NAME = "leadrouter-rotation";
 
+  /**
+   * A command that came over the wire without this cluster's signature: never run, refused by the owner that
+   * receives it (see {@link CommandSigner}).
+   */
+  public record Unsigned(long rotationId, String reason) {}
+
+  private final CommandSigner signer;
+
+  /** A single node: nothing crosses a wire. */
+  public RotationCodec() {
+    this(null);
+  }
+
+  /**
+   * A cluster member: every command it sends over the wire is signed with {@code signer}, and every command
+   * arriving over the wire must carry this cluster's signature, else it decodes as {@link Unsigned}. (Messages
+   * delivered within this process are the records themselves and come from this member.)
+   */
+  public RotationCodec(CommandSigner signer) {
+    this.signer = signer;
+  }
+
   @Override
   public void encodeToWire(Buffer buffer, Object o) {
     Buffer json = encode(o).toBuffer();
     buffer.appendInt(json.length());
+    int from = buffer.length();
     buffer.appendBuffer(json);
+    if (signer != null && o instanceof Rotation.Command) {
+      // after the JSON, inside this message's body: the codec is the one place that sees these exact bytes on
+      // both sides (a signature in the headers would have to be checked against a re-encoding)
+      signer.sign(buffer, from, buffer.length());
+    }
   }
 
   @Override
   public Object decodeFromWire(int pos, Buffer buffer) {
     int length = buffer.getInt(pos);
-    return decode(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
+    Object decoded;
+    try {
+      decoded = decode(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
+    } catch (RuntimeException e) {
+      if (signer == null) {
+        throw e;
+      }
+      return new Unsigned(0, "not a command this member reads (" + e.getClass().getSimpleName() + ")");
+    }
+    if (signer != null && decoded instanceof Rotation.Command c) {
+      String refused = signer.verify(buffer, pos + 4, pos + 4 + length);
+      if (refused != null) {
+        return new Unsigned(c.rotationId(), refused);
+      }
+    }
+    return decoded;
   }
 
   @Override

@@ -189,6 +189,10 @@ public final class RotationService {
       return Future.failedFuture(new ServiceException(503, "this member has lost its cluster connection ("
           + e.getClass().getSimpleName() + "); retry through another member"));
     }
+    String foreign = watch.foreignOwner(partition);
+    if (foreign != null) { // no owner there: waiting would only end in the timeout
+      return Future.failedFuture(new ServiceException(503, "rotation " + command.rotationId() + ": " + foreign));
+    }
     Object owner = watch.ownerOf(partition);
     String ownerAddress = watch.ownerAddress(partition);
     String address = ownerAddress != null ? ownerAddress : Partitioner.address(partition);

@@ -41,7 +41,7 @@ final class InJvmMember {
     List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-port", String.valueOf(port),
         "--cluster-members", ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
         "--pg-uri", pgUri, "--pg-pool-size", "4", "--http-port", "0", "--http-instances", "1", "--owners", "2",
-        "--jwt-secret", TestApp.SECRET, "--flush-interval-ms", "20", "--partitions", "61",
+        "--jwt-secret", TestApp.SECRET, "--cluster-secret", TestApp.CLUSTER_SECRET, "--flush-interval-ms", "20", "--partitions", "61",
         // a liveness bound for a loaded CI machine, not a timing target
         "--request-timeout-ms", "15000"));
     args.addAll(List.of(flags));

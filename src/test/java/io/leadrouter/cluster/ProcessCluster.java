@@ -21,6 +21,8 @@ final class ProcessCluster implements AutoCloseable {
 
   /** Each member's request-timeout-ms. */
   static final long REQUEST_TIMEOUT_MS = 20_000;
+  /** Each member's partitions (a client joining the cluster must say the same). */
+  static final int PARTITIONS = 31;
 
   private final String name;
   private final String pgUri;
@@ -28,8 +30,11 @@ final class ProcessCluster implements AutoCloseable {
   private final ServiceProcess[] processes;
   private final int[] httpPorts;
   private final int[] starts;
+  private final String[] extra;
 
-  ProcessCluster(String name, String pgUri, int size) throws IOException {
+  /** {@code extra}: more settings for every member (e.g. {@code --cluster-quorum 1}). */
+  ProcessCluster(String name, String pgUri, int size, String... extra) throws IOException {
+    this.extra = extra;
     this.name = name;
     this.pgUri = pgUri;
     this.hazelcastPorts = InJvmMember.freePorts(size);
@@ -46,12 +51,16 @@ final class ProcessCluster implements AutoCloseable {
         .filter(a -> a.startsWith("--add-")).collect(Collectors.joining(" "));
     httpPorts[i] = -1;
     starts[i]++;
-    processes[i] = ServiceProcess.start(Map.of("JAVA_TOOL_OPTIONS", flags, "LEADROUTER_JWT_SECRET", TestApp.SECRET),
+    List<String> args = new ArrayList<>(List.of(
         "--cluster", "--cluster-port", String.valueOf(hazelcastPorts.get(i)), "--cluster-members", members,
         "--pg-uri", pgUri, "--pg-pool-size", "4", "--http-port", "0", "--http-instances", "1", "--owners", "2",
-        "--partitions", "31", "--flush-interval-ms", "50",
+        "--partitions", String.valueOf(PARTITIONS), "--flush-interval-ms", "50",
         // far above any failover: a request answered only by this timeout fails the kill test
-        "--request-timeout-ms", String.valueOf(REQUEST_TIMEOUT_MS));
+        "--request-timeout-ms", String.valueOf(REQUEST_TIMEOUT_MS)));
+    args.addAll(List.of(extra));
+    processes[i] = ServiceProcess.start(Map.of("JAVA_TOOL_OPTIONS", flags, "LEADROUTER_JWT_SECRET", TestApp.SECRET,
+        "LEADROUTER_CLUSTER_SECRET", TestApp.CLUSTER_SECRET),
+        args.toArray(String[]::new));
   }
 
   /** Waits until member {@code i} serves HTTP; returns its port. */
@@ -63,6 +72,11 @@ final class ProcessCluster implements AutoCloseable {
   int start(int i) throws Exception {
     launch(i);
     return awaitListening(i);
+  }
+
+  /** The members' Hazelcast addresses, {@code 127.0.0.1:port,...} (their {@code cluster-members}). */
+  String memberList() {
+    return hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }
 
   int hazelcastPort(int i) {

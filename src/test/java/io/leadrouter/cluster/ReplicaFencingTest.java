@@ -35,7 +35,7 @@ class ReplicaFencingTest {
   @BeforeAll
   static void start() throws Exception {
     int port = InJvmMember.freePorts(1).get(0);
-    Config settings = Config.load(Map.of(), List.of("--cluster", "--jwt-secret", TestApp.SECRET, "--pg-uri", "postgresql://unused@localhost/x",
+    Config settings = Config.load(Map.of(), List.of("--cluster", "--cluster-secret", TestApp.CLUSTER_SECRET, "--jwt-secret", TestApp.SECRET, "--pg-uri", "postgresql://unused@localhost/x",
         "--cluster-port", String.valueOf(port), "--cluster-members", "127.0.0.1:" + port, "--cluster-quorum", "1",
         "--partitions", "7"));
     hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.build(settings));

@@ -83,4 +83,32 @@ class RotationCodecTest {
         new MemberView(BOB, Ledger.Counts.ZERO, 3, null, null)));
     assertThat(wire(members)).isEqualTo(members);
   }
+
+  @Test
+  void membersSignCommandsAndTakeOnlyCommandsSignedWithTheirSecret() {
+    RotationCodec member = new RotationCodec(CommandSigner.of("cluster-secret-of-these-members-0123456789"));
+    Rotation.Pick pick = new Rotation.Pick("2311", 7, "req", null);
+    Buffer signed = Buffer.buffer();
+    member.encodeToWire(signed, pick);
+    assertThat(member.decodeFromWire(0, signed)).isEqualTo(pick);
+
+    // one byte of the command changed (the account): the signature no longer matches
+    Buffer tampered = signed.copy();
+    int at = signed.toString().indexOf("2311");
+    tampered.setByte(at, (byte) '9');
+    assertThat(member.decodeFromWire(0, tampered)).isInstanceOfSatisfying(RotationCodec.Unsigned.class,
+        u -> assertThat(u.reason()).contains("bad signature"));
+
+    Buffer unsigned = Buffer.buffer();
+    new RotationCodec().encodeToWire(unsigned, pick);
+    assertThat(member.decodeFromWire(0, unsigned)).isEqualTo(new RotationCodec.Unsigned(7, "not signed"));
+    Buffer otherCluster = Buffer.buffer();
+    new RotationCodec(CommandSigner.of("another-cluster-secret-0123456789abcdef")).encodeToWire(otherCluster, pick);
+    assertThat(member.decodeFromWire(0, otherCluster)).isInstanceOf(RotationCodec.Unsigned.class);
+
+    // replies travel unsigned (they go back to the member that asked)
+    Buffer reply = Buffer.buffer();
+    member.encodeToWire(reply, STATE);
+    assertThat(member.decodeFromWire(0, reply)).isEqualTo(STATE);
+  }
 }

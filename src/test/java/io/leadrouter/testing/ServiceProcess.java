@@ -36,7 +36,12 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts {@code io.leadrouter.Main} with these arguments and extra environment. */
   public static ServiceProcess start(Map<String, String> env, String... args) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true);
+    return startMain(MAIN, env, args);
+  }
+
+  /** Starts {@code mainClass} of the test class path (e.g. a client of the service) in a JVM of its own. */
+  public static ServiceProcess startMain(String mainClass, Map<String, String> env, String... args) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("LEADROUTER_"));
     pb.environment().putAll(env);
     return new ServiceProcess(pb.start());
@@ -44,7 +49,7 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Runs the main class to completion (e.g. the token command) and returns its output. */
   public static String run(Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(false);
+    ProcessBuilder pb = new ProcessBuilder(command(MAIN, args)).redirectErrorStream(false);
     pb.environment().keySet().removeIf(k -> k.startsWith("LEADROUTER_"));
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -60,11 +65,13 @@ public final class ServiceProcess implements AutoCloseable {
     return out.trim();
   }
 
-  private static List<String> command(String... args) {
+  private static final String MAIN = "io.leadrouter.Main";
+
+  private static List<String> command(String mainClass, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        "io.leadrouter.Main"));
+        mainClass));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -94,6 +101,18 @@ public final class ServiceProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     return port;
+  }
+
+  /** Waits until a line of the output contains {@code text}, or the process ended, or {@code timeout} passed. */
+  public boolean awaitLine(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (lines.stream().noneMatch(l -> l.contains(text))) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        return lines.stream().anyMatch(l -> l.contains(text));
+      }
+      Thread.sleep(50);
+    }
+    return true;
   }
 
   public List<String> output() {

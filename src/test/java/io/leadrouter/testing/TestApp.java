@@ -30,6 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class TestApp {
 
   public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+  /** The cluster-secret of the test clusters' members. */
+  public static final String CLUSTER_SECRET = "test-cluster-secret-members-only-0123456789";
 
   public final Vertx vertx;
   public final Stores stores;

@@ -59,10 +59,12 @@ public final class ClusterForwarding {
       List<Integer> ports = freePorts(2);
       String members = "127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1);
       List<Object[]> started = new ArrayList<>();
+      String clusterSecret = Fixtures.randomSecret(); // the same on both members: they sign what they forward
       for (int port : ports) {
         Config config = Config.load(Map.of(), List.of("--cluster", "--cluster-port", String.valueOf(port),
             "--cluster-members", members, "--cluster-quorum", "2", "--pg-uri", dbUri, "--http-port", "0",
-            "--http-instances", "1", "--partitions", "61", "--jwt-secret", Fixtures.randomSecret()));
+            "--http-instances", "1", "--partitions", "61", "--jwt-secret", Fixtures.randomSecret(),
+            "--cluster-secret", clusterSecret));
         ClusterNode node = ClusterNode.start(Vertx.builder(), config).await(2, TimeUnit.MINUTES);
         PgStore store = Postgres.open(node.vertx(), dbUri, 8).await(1, TimeUnit.MINUTES);
         LeadRouter app = LeadRouter.start(node, config, Stores.of(store), Jwt.options(config), "member-" + port,
