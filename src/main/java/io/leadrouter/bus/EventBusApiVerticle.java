@@ -18,6 +18,7 @@ import io.leadrouter.ops.Metrics;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Directory;
 import io.leadrouter.store.Text;
+import io.leadrouter.util.Consumers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -97,11 +98,11 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   private Future<?> listen() {
     return Future.join(
-        vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, this::nextUser)).completion(),
-        vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, this::getRotation)).completion(),
-        vertx.eventBus().<Object>consumer(CREATE_LEAD, m -> handle(m, this::createLead)).completion(),
-        vertx.eventBus().<Object>consumer(REASSIGN, m -> handle(m, this::reassign)).completion(),
-        vertx.eventBus().<Object>consumer(NEXT_USERS, m -> handle(m, this::nextUsers)).completion());
+        Consumers.registered(vertx, NEXT_USER, () -> vertx.eventBus().<Object>consumer(NEXT_USER, m -> handle(m, this::nextUser))),
+        Consumers.registered(vertx, GET_ROTATION, () -> vertx.eventBus().<Object>consumer(GET_ROTATION, m -> handle(m, this::getRotation))),
+        Consumers.registered(vertx, CREATE_LEAD, () -> vertx.eventBus().<Object>consumer(CREATE_LEAD, m -> handle(m, this::createLead))),
+        Consumers.registered(vertx, REASSIGN, () -> vertx.eventBus().<Object>consumer(REASSIGN, m -> handle(m, this::reassign))),
+        Consumers.registered(vertx, NEXT_USERS, () -> vertx.eventBus().<Object>consumer(NEXT_USERS, m -> handle(m, this::nextUsers))));
   }
 
   /** One request: its body, its authenticated caller, and its headers. */

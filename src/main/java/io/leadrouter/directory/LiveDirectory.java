@@ -7,6 +7,7 @@ import io.leadrouter.rotation.Member;
 import io.leadrouter.store.Directory;
 import io.leadrouter.store.User;
 import io.leadrouter.store.UserRef;
+import io.leadrouter.util.Consumers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -96,9 +97,10 @@ public final class LiveDirectory implements People {
 
   /** Listens for other nodes' changes and starts the periodic re-read; completes once the listener is registered. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> changedElsewhere(m.body()));
     timer = vertx.setPeriodic(refreshMs, refreshMs, t -> refreshAll());
-    return consumer.completion();
+    return Consumers.registered(vertx, ADDRESS,
+        () -> vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> changedElsewhere(m.body())))
+        .onSuccess(c -> consumer = c).mapEmpty();
   }
 
   public Future<Void> stop() {

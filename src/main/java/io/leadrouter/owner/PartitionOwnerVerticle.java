@@ -3,6 +3,7 @@ package io.leadrouter.owner;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.Command;
 import io.leadrouter.store.RotationStore;
+import io.leadrouter.util.Consumers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -115,8 +116,9 @@ public final class PartitionOwnerVerticle extends VerticleBase {
       // one address for every partition this owner hosts, registered as long as the owner lives: a command for
       // a partition it no longer hosts is answered MOVED here, never dropped (see OwnerWatch#ownerAddress)
       ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-      ownerConsumer = vertx.eventBus().consumer(Partitioner.ownerAddress(manager.getNodeId(), index), this::onCommand);
-      ready.add(ownerConsumer.completion());
+      String address = Partitioner.ownerAddress(manager.getNodeId(), index);
+      ready.add(Consumers.registered(vertx, address, () -> vertx.eventBus().<Command>consumer(address, this::onCommand))
+          .onSuccess(c -> ownerConsumer = c).mapEmpty());
     }
     status.partitions = hosted.size();
     metrics.owner(index, status::backlog, status::activeRotations, status::partitions);
