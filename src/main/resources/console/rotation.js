@@ -90,7 +90,10 @@ function live(id, names, onLeave) {
   let stopStream = () => {};
   let left = false;
   let retry = null;
+  // the id of the last event seen: a reconnect resumes after it, so no pick is missed or shown twice
+  let lastId = null;
   const connect = () => { stopStream = stream(`/lead-rotations/${id}/events`, {
+    lastEventId: lastId,
     onOpen: () => { state.textContent = 'live'; state.className = 'badge yes'; },
     onError: (e) => {
       state.className = 'badge no';
@@ -103,6 +106,7 @@ function live(id, names, onLeave) {
       }
     },
     onEvent: (type, seq, data) => {
+      if (seq) lastId = seq;
       let item;
       if (type === 'pick') {
         item = h('li', { 'data-sequence': data.sequence },
