@@ -344,6 +344,25 @@ try {
     assert.deepEqual(closers.members.map(m => m.name), ['Ann', 'Cy']);
   });
 
+  await flow('the live stream reconnects with the last id it saw (Last-Event-ID)', async () => {
+    const r = await ok('POST', '/lead-rotations', { name: 'Reconnects', members: ['ann@example.com'] });
+    const sent = []; // the Last-Event-ID of each request the page makes for the stream
+    const watch = req => { if (req.url().endsWith(`/lead-rotations/${r.id}/events`)) sent.push(req.headers()['last-event-id'] || null); };
+    page.on('request', watch);
+    try {
+      await page.goto(`${base}/console/#/rotations/${r.id}`);
+      await page.locator('#stream-state').filter({ hasText: 'live' }).waitFor();
+      const picks = [await ok('GET', `/lead-rotations/${r.id}/next-user`), await ok('GET', `/lead-rotations/${r.id}/next-user`)];
+      await page.waitForFunction(n => document.querySelectorAll('#stream li[data-sequence]').length >= n, 2);
+      // deleting the rotation ends the stream; the page opens it again, resuming after the last pick it showed
+      await ok('DELETE', `/lead-rotations/${r.id}`);
+      await page.locator('#stream-state').filter({ hasText: /^refused/ }).waitFor();
+      assert.deepEqual(sent, [null, String(picks[1].sequence)]);
+    } finally {
+      page.off('request', watch);
+    }
+  });
+
   await flow('screenshots of the main views, desktop and narrow', async () => {
     await page.goto(`${base}/console/#/rotations`);
     await page.locator(`tr[data-rotation="${rotationId}"] .picks-today`).filter({ hasText: /^\d+$/ }).waitFor();

@@ -58,7 +58,7 @@ class ConsoleBrowserTest {
       assertThat(finished).as("the browser script finished within 5 minutes; its output:\n" + output).isTrue();
       assertThat(node.exitValue()).as("browser flows (screenshots of failures in " + SHOTS + "):\n" + output
           + "\nservice output (last lines):\n" + tail(service.output(), 60)).isZero();
-      assertThat(output).contains("12 passed, 0 failed");
+      assertThat(output).contains("13 passed, 0 failed");
       for (String shot : List.of("rotations-desktop", "rotation-desktop", "people-desktop", "edit-error-desktop",
           "rotation-narrow", "rotations-narrow", "leads-desktop")) {
         File file = SHOTS.resolve(shot + ".png").toFile();
