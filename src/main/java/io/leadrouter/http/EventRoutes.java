@@ -5,7 +5,6 @@ import io.leadrouter.edge.Edge;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.PickEvents;
 import io.leadrouter.owner.RotationService;
-import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.AssignmentLog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
