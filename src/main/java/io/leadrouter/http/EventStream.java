@@ -13,10 +13,12 @@ import java.util.Map;
 
 /**
  * What one open event stream of a rotation writes: picks replayed from the assignment log (a resumed stream),
- * then the live batches. The ids of a stream are this rotation's own sequences and only go up: a pick of this
- * rotation at or below the last id sent is not written again (the replay and the live batches overlap), and a
- * pick that another rotation made as this one's fallback ({@code fallbackFrom}) is written without an
- * {@code id:} line, since its sequence is the other rotation's. Confined to the HTTP verticle's event loop.
+ * then the live batches. The ids of a stream are this rotation's own sequences and only go up: a live pick at
+ * or below the last one replayed (or the client's Last-Event-ID) is not written again (the replay and the live
+ * batches overlap); a pick that another rotation made as this one's fallback ({@code fallbackFrom}) is written
+ * without an {@code id:} line, since its sequence is the other rotation's; and so is a live pick that arrives
+ * after a higher one (a former owner's last batch, late after a failover), so that it is shown but no id goes
+ * down. Confined to the HTTP verticle's event loop.
  */
 final class EventStream {
 
@@ -24,12 +26,16 @@ final class EventStream {
   private final HttpServerResponse response;
   private final Runnable end;
   private long dropped;
+  /** The highest sequence the client has had: live picks at or below it are duplicates. */
+  private long seen;
+  /** The highest id written. */
   private long lastSent;
 
   /** {@code resumeAfter}: the client's Last-Event-ID (0 for a new stream: sequences start at 1). */
   EventStream(long rotationId, HttpServerResponse response, long resumeAfter, Runnable end) {
     this.rotationId = rotationId;
     this.response = response;
+    this.seen = resumeAfter;
     this.lastSent = resumeAfter;
     this.end = end;
   }
@@ -66,6 +72,7 @@ final class EventStream {
       }
       write(o);
     }
+    seen = Math.max(seen, lastSent);
   }
 
   /** One live batch ({@code PickEvents}): its picks, a count of picks lost, the rotation's deletion. */
@@ -74,7 +81,7 @@ final class EventStream {
       return;
     }
     // picks lost on the way that this stream has already sent (replayed from the log) are not lost to it
-    if (batch.getLong("lastDropped", Long.MAX_VALUE) > lastSent) {
+    if (batch.getLong("lastDropped", Long.MAX_VALUE) > seen) {
       dropped += batch.getLong("dropped", 0L);
     }
     JsonArray picks = batch.getJsonArray("picks", new JsonArray());
@@ -101,13 +108,14 @@ final class EventStream {
 
   private void write(JsonObject pick) {
     long sequence = pick.getLong("sequence");
-    if (pick.getLong("rotationId") != rotationId) {
-      // another rotation's pick made as this one's fallback: its sequence is not an id of this stream
+    if (sequence <= seen && pick.getLong("rotationId") == rotationId) {
+      return; // the client has it (replayed from the log, then announced live)
+    }
+    if (pick.getLong("rotationId") != rotationId || sequence <= lastSent) {
+      // another rotation's pick made as this one's fallback (its sequence is not an id of this stream), or one
+      // that comes after a higher id: shown, without an id
       response.write("event: pick\ndata: " + pick.encode() + "\n\n");
       return;
-    }
-    if (sequence <= lastSent) {
-      return; // already sent (replayed from the log, then announced live)
     }
     lastSent = sequence;
     response.write("event: pick\nid: " + sequence + "\ndata: " + pick.encode() + "\n\n");

@@ -191,6 +191,22 @@ class EventStreamResumeTest {
   }
 
   @Test
+  void aLivePickThatComesAfterAHigherIdIsShownWithoutAnIdSoIdsNeverGoDown() throws Exception {
+    long id = rotation("ann@example.com");
+    SseStream stream = await(SseStream.open(client, node.port(), id, token, "2311"));
+    assertThat(stream.response().statusCode()).isEqualTo(200);
+    // as owners publish them (PickEvents): a former owner's last batch arriving after the new owner's first
+    for (long sequence : new long[] {5, 3, 6}) {
+      vertx.eventBus().publish(io.leadrouter.owner.PickEvents.address(id), new JsonObject().put("picks",
+          new JsonArray().add(new JsonObject().put("sequence", sequence).put("rotationId", id).put("userId", 1)
+              .put("email", "ann@example.com").put("at", "2026-01-05T10:00:00Z").put("skipped", new JsonArray()))));
+      stream.picks((int) (sequence == 6 ? 3 : sequence == 3 ? 2 : 1));
+    }
+    assertThat(stream.picks(3)).extracting(p -> p.getLong("sequence")).containsExactly(5L, 3L, 6L);
+    assertThat(SseStream.ids(stream.text())).containsExactly(5L, 6L);
+  }
+
+  @Test
   void aBadLastEventIdIs400NamingTheHeader() throws Exception {
     long id = rotation("ann@example.com");
     for (String bad : List.of("abc", "-1", "1.5")) {

@@ -99,8 +99,8 @@ public final class SseStream {
   }
 
   /**
-   * The pick events' data. The id of a pick of the stream's own rotation is its sequence; a pick another
-   * rotation made as its fallback has no id (its sequence is the other rotation's).
+   * The pick events' data. An event's id, when it has one, is its sequence (a pick another rotation made as
+   * the stream's rotation's fallback, or one that came after a higher id, has none: see {@link #ids}).
    */
   static List<JsonObject> parse(String text) {
     List<JsonObject> picks = new ArrayList<>();
@@ -108,13 +108,9 @@ public final class SseStream {
       if (event.startsWith("event: pick\n")) {
         String[] lines = event.split("\n");
         JsonObject data = new JsonObject(lines[lines.length - 1].substring("data: ".length()));
-        if (data.containsKey("fallbackFrom") && !data.getLong("fallbackFrom").equals(data.getLong("rotationId"))
-            && lines.length == 2) {
-          picks.add(data);
-          continue;
+        if (lines.length == 3) {
+          assertThat(lines[1]).isEqualTo("id: " + data.getLong("sequence"));
         }
-        assertThat(lines).hasSize(3);
-        assertThat(lines[1]).isEqualTo("id: " + data.getLong("sequence"));
         picks.add(data);
       }
     }
