@@ -30,7 +30,9 @@ export function fairness(id) {
   const body = h('div', { id: 'fairness' });
   const custom = range(() => load());
   const customFields = h('div', { class: 'inline', id: 'fairness-custom', hidden: true }, custom.fields);
+  let latest = 0; // only the answer to the latest request is shown (an older one may come back later)
   const load = async () => {
+    const mine = ++latest;
     customFields.hidden = choice.value !== 'custom';
     let query;
     if (choice.value === 'custom') {
@@ -43,6 +45,7 @@ export function fairness(id) {
     }
     try {
       const s = await get(`/lead-rotations/${id}/stats?${query}`);
+      if (mine !== latest) return;
       body.replaceChildren(
         h('div', { class: 'legend' }, h('span', {}, h('span', { class: 'swatch', style: `background:${EXPECTED}` }), 'expected (weights)'),
           h('span', {}, h('span', { class: 'swatch', style: `background:${ACTUAL}` }), 'actual')),
@@ -53,6 +56,7 @@ export function fairness(id) {
             h('td', { class: 'expected' }, pct(m.expectedShare)), h('td', { class: 'actual' }, pct(m.actualShare)))))),
         h('p', { class: 'muted', id: 'fairness-total' }, `${s.totalPicks} picks from ${time(s.from)} to ${time(s.to)}`));
     } catch (e) {
+      if (mine !== latest) return;
       body.replaceChildren(h('p', { class: 'form-error', role: 'alert', id: 'fairness-error' }, e.message));
     }
   };
@@ -70,10 +74,13 @@ export function log(id, rotation, names) {
     rotation.members.map(m => h('option', { value: m.userId }, who(m))));
   const body = h('div', { id: 'log' });
   const when = range(() => { offset = 0; load(); });
+  let latest = 0; // only the answer to the latest request is shown
   const load = async () => {
+    const mine = ++latest;
     try {
       const p = await get(`/lead-rotations/${id}/assignments?limit=${PAGE}&offset=${offset}`
         + (user.value ? `&userId=${user.value}` : '') + when.query());
+      if (mine !== latest) return;
       body.replaceChildren(h('div', { class: 'scroll' }, h('table', {},
         h('thead', {}, h('tr', {}, ['#', 'Picked', 'When', 'Passed over'].map(t => h('th', {}, t)))),
         h('tbody', {}, p.items.map(a => h('tr', { 'data-sequence': a.sequence }, h('td', {}, String(a.sequence)),
@@ -85,6 +92,7 @@ export function log(id, rotation, names) {
           h('span', { class: 'muted', id: 'log-count' }, `${p.total ? offset + 1 : 0}–${offset + p.items.length} of ${p.total}`),
           h('button', { type: 'button', disabled: offset + PAGE >= p.total, onclick: () => { offset += PAGE; load(); } }, 'Older')));
     } catch (e) {
+      if (mine !== latest) return;
       body.replaceChildren(h('p', { class: 'form-error', role: 'alert', id: 'log-error' }, e.message));
     }
   };
