@@ -67,6 +67,18 @@ async function shot(name) {
   await page.screenshot({ path: join(out, name + '.png'), fullPage: true });
 }
 
+// a datetime-local value (the browser's time zone) for an instant, and the ISO instant the page sends for one
+const localInput = (ms) => page.evaluate(t => {
+  const d = new Date(t);
+  const p = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}, ms);
+const isoOf = (local) => page.evaluate(v => new Date(v).toISOString(), local);
+async function setInput(locator, value) {
+  await locator.fill(value);
+  await locator.dispatchEvent('change');
+}
+
 const previewNames = async () => (await page.locator('#preview li').allInnerTexts())
   .map(t => t.replace(/^\d+\.\s*/, '').replace(/ \(owed\)$/, ''));
 
@@ -167,6 +179,55 @@ try {
     await shot('rotation-desktop');
   });
 
+  await flow('the assignment log filtered by from/to, and fairness over a custom window, match the API', async () => {
+    const logCard = page.locator('#log-card');
+    const hourAgo = await localInput(Date.now() - 3600e3);
+    const twoHoursAgo = await localInput(Date.now() - 2 * 3600e3);
+    const inHour = await localInput(Date.now() + 3600e3);
+    const q = (from, to) => (from ? `&from=${encodeURIComponent(from)}` : '') + (to ? `&to=${encodeURIComponent(to)}` : '');
+    // a window in the future: nothing
+    await setInput(logCard.getByLabel('From', { exact: true }), inHour);
+    await page.locator('#log-count').filter({ hasText: /of 0$/ }).waitFor();
+    assert.equal(await page.locator('#log tbody tr').count(), 0);
+    assert.equal((await ok('GET', `/lead-rotations/${rotationId}/assignments?limit=20${q(await isoOf(inHour))}`)).total, 0);
+    // the last hour: the five picks, the rows the API lists for the same instants
+    await setInput(logCard.getByLabel('From', { exact: true }), hourAgo);
+    await setInput(logCard.getByLabel('To', { exact: true }), inHour);
+    await page.locator('#log-count').filter({ hasText: /^1–5 of 5$/ }).waitFor();
+    const listed = await ok('GET', `/lead-rotations/${rotationId}/assignments?limit=20${q(await isoOf(hourAgo), await isoOf(inHour))}`);
+    assert.deepEqual(await page.locator('#log tbody tr').evaluateAll(rows => rows.map(r => Number(r.dataset.sequence))),
+      listed.items.map(a => a.sequence));
+    // to not after from: the API's words, shown in the page
+    await setInput(logCard.getByLabel('To', { exact: true }), hourAgo);
+    const refused = await call('GET', `/lead-rotations/${rotationId}/assignments?limit=20${q(await isoOf(hourAgo), await isoOf(hourAgo))}`);
+    assert.equal(refused.status, 400);
+    await page.locator('#log-error').filter({ hasText: refused.json.error.message }).waitFor();
+    assert.match(refused.json.error.message, /^to: /);
+    await setInput(logCard.getByLabel('From', { exact: true }), '');
+    await setInput(logCard.getByLabel('To', { exact: true }), '');
+    await page.locator('#log-count').filter({ hasText: /^1–5 of 5$/ }).waitFor();
+
+    // fairness: a custom window instead of the presets
+    const fair = page.locator('#fairness-card');
+    assert.equal(await page.locator('#fairness-custom').isVisible(), false);
+    await page.getByLabel('Window').selectOption('custom');
+    await page.locator('#fairness-custom').waitFor();
+    await setInput(fair.getByLabel('From', { exact: true }), hourAgo);
+    await setInput(fair.getByLabel('To', { exact: true }), inHour);
+    await page.locator('#fairness-total').filter({ hasText: /^5 picks/ }).waitFor();
+    const stats = await ok('GET', `/lead-rotations/${rotationId}/stats?${q(await isoOf(hourAgo), await isoOf(inHour)).slice(1)}`);
+    assert.equal(stats.totalPicks, 5);
+    for (const m of stats.members) {
+      assert.equal(await page.locator(`#fairness-table tr[data-user="${m.userId}"] .picks`).innerText(), String(m.picks));
+    }
+    await setInput(fair.getByLabel('From', { exact: true }), twoHoursAgo);
+    await setInput(fair.getByLabel('To', { exact: true }), hourAgo);
+    await page.locator('#fairness-total').filter({ hasText: /^0 picks/ }).waitFor();
+    await page.getByLabel('Window').selectOption('24h');
+    await page.locator('#fairness-total').filter({ hasText: /^5 picks/ }).waitFor();
+    assert.equal(await page.locator('#fairness-custom').isVisible(), false);
+  });
+
   await flow("6 a bad edit (weight 11) shows the API's error next to the field, and nothing changes", async () => {
     const before = await ok('GET', `/lead-rotations/${rotationId}`);
     await page.getByRole('link', { name: 'Edit' }).click();
@@ -226,6 +287,37 @@ try {
     assert.equal(refused.status, 401);
   });
 
+  await flow('leads: recent leads with their owner; a lead\'s history as a readable list', async () => {
+    const lead = (await ok('GET', '/v1/leads?limit=1')).items[0];
+    assert.equal(lead.email, 'lead@example.com');
+    const moved = await ok('POST', `/api/v2/pub/application/reassign?orgId=${account}`, { ApplicationId: Number(lead.id),
+      Assignments: [{ Email: 'cy@example.com' }], PrimaryAgent: { Email: 'ann@example.com' }, UnassignAllOtherUsers: false });
+    assert.equal(moved.Success, true, JSON.stringify(moved));
+    const moves = await ok('GET', `/v1/leads/${lead.id}/assignments`);
+    assert.equal(moves.history.length, 2);
+    await page.goto(`${base}/console/#/leads`);
+    const row = page.locator(`#leads tr[data-lead="${lead.id}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('.lead-owner').innerText(), moves.owner);
+    await row.getByRole('link', { name: 'lead@example.com' }).click();
+    await page.locator('#lead-history li').first().waitFor();
+    assert.equal(await page.locator('#lead-owner').innerText(), moves.owner);
+    const items = page.locator('#lead-history li');
+    assert.equal(await items.count(), moves.history.length);
+    for (const [i, e] of moves.history.entries()) {
+      const item = items.nth(i);
+      assert.equal(await item.getAttribute('data-kind'), e.kind);
+      const text = await item.innerText();
+      assert.ok(text.startsWith(e.kind), text);
+      assert.ok(text.includes(`by ${e.by}`), `${text} names who did it (${e.by})`);
+      for (const a of e.to) assert.ok(text.includes(a.email), `${text} lists agent ${a.email}`);
+      for (const a of e.from) assert.ok(text.includes(a.email), `${text} lists former agent ${a.email}`);
+    }
+    assert.match(await items.nth(1).locator('.agents-to').innerText(), /Ann \(ann@example\.com\), primary; Cy \(cy@example\.com\)/);
+    assert.equal(await page.locator('#lead-detail pre').count(), 0, 'no raw JSON');
+    await shot('leads-desktop');
+  });
+
   await flow('people: away and working hours edited in the page; a team added', async () => {
     await page.goto(`${base}/console/#/people`);
     await page.getByRole('button', { name: 'Edit Cy' }).click();
@@ -250,6 +342,25 @@ try {
     const teams = await ok('GET', '/teams');
     const closers = teams.items.find(t => t.name === 'Closers');
     assert.deepEqual(closers.members.map(m => m.name), ['Ann', 'Cy']);
+  });
+
+  await flow('the live stream reconnects with the last id it saw (Last-Event-ID)', async () => {
+    const r = await ok('POST', '/lead-rotations', { name: 'Reconnects', members: ['ann@example.com'] });
+    const sent = []; // the Last-Event-ID of each request the page makes for the stream
+    const watch = req => { if (req.url().endsWith(`/lead-rotations/${r.id}/events`)) sent.push(req.headers()['last-event-id'] || null); };
+    page.on('request', watch);
+    try {
+      await page.goto(`${base}/console/#/rotations/${r.id}`);
+      await page.locator('#stream-state').filter({ hasText: 'live' }).waitFor();
+      const picks = [await ok('GET', `/lead-rotations/${r.id}/next-user`), await ok('GET', `/lead-rotations/${r.id}/next-user`)];
+      await page.waitForFunction(n => document.querySelectorAll('#stream li[data-sequence]').length >= n, 2);
+      // deleting the rotation ends the stream; the page opens it again, resuming after the last pick it showed
+      await ok('DELETE', `/lead-rotations/${r.id}`);
+      await page.locator('#stream-state').filter({ hasText: /^refused/ }).waitFor();
+      assert.deepEqual(sent, [null, String(picks[1].sequence)]);
+    } finally {
+      page.off('request', watch);
+    }
   });
 
   await flow('screenshots of the main views, desktop and narrow', async () => {

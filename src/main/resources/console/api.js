@@ -68,13 +68,16 @@ export const get = (path) => api('GET', path);
 
 /**
  * Reads a Server-Sent Events stream with fetch (EventSource cannot send the Authorization header) and calls
- * onEvent(type, id, data) for each event. Returns a function that stops it.
+ * onEvent(type, id, data) for each event. With lastEventId it resumes after that event (Last-Event-ID), as
+ * EventSource does on reconnect. Returns a function that stops it.
  */
-export function stream(path, { onEvent, onOpen, onError }) {
+export function stream(path, { onEvent, onOpen, onError, lastEventId }) {
   const abort = new AbortController();
   (async () => {
     try {
-      const response = await fetch(path, { headers: headers({ accept: 'text/event-stream' }), signal: abort.signal });
+      const extra = { accept: 'text/event-stream' };
+      if (lastEventId) extra['last-event-id'] = lastEventId;
+      const response = await fetch(path, { headers: headers(extra), signal: abort.signal });
       if (!response.ok) {
         const text = await response.text();
         let error;

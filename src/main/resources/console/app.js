@@ -3,7 +3,8 @@ import { session, claims, get } from './api.js';
 import { h, field, errorBox, showError } from './dom.js';
 import { rotationsView, rotationFormView } from './rotations.js';
 import { rotationView } from './rotation.js';
-import { peopleView, teamsView, leadsView } from './people.js';
+import { peopleView, teamsView } from './people.js';
+import { leadsView } from './leads.js';
 
 const main = document.getElementById('main');
 let config = { devMode: false };

@@ -1,4 +1,4 @@
-// People (the directory: active, away, working hours, time zone), teams, and leads with their history.
+// People (the directory: active, away, working hours, time zone) and teams.
 import { api, get } from './api.js';
 import { h, field, errorBox, showError, clearErrors, time } from './dom.js';
 
@@ -97,26 +97,4 @@ export async function teamsView() {
   };
   await draw();
   return section;
-}
-
-export async function leadsView(leadId) {
-  const leads = await get('/v1/leads?limit=50');
-  const history = h('div', {});
-  if (leadId) {
-    try {
-      const [lead, moves] = await Promise.all([get(`/v1/leads/${leadId}`), get(`/v1/leads/${leadId}/assignments`)]);
-      history.append(h('div', { class: 'card' }, h('h2', {}, `Lead ${leadId}: ${lead.email || ''}`),
-        h('p', {}, `Owner ${moves.owner || '—'} · agents ${(moves.agents || []).map(a => a.email || a.userId).join(', ') || '—'}`),
-        h('h2', {}, 'History'), h('pre', { class: 'scroll' }, JSON.stringify(moves.history || [], null, 2))));
-    } catch (e) {
-      history.append(h('p', { class: 'form-error', role: 'alert' }, e.message));
-    }
-  }
-  const owner = (l) => l.owner || '—';
-  return h('section', {}, h('h1', {}, 'Leads'), history,
-    h('div', { class: 'card scroll' }, (leads.items || []).length ? h('table', { id: 'leads' },
-      h('thead', {}, h('tr', {}, ['Lead', 'Owner', 'Rotation', 'Created'].map(t => h('th', {}, t)))),
-      h('tbody', {}, leads.items.map(l => h('tr', {},
-        h('td', {}, h('a', { href: `#/leads/${l.id}` }, String(l.id))), h('td', {}, String(owner(l))),
-        h('td', {}, l.rotationId ? String(l.rotationId) : ''), h('td', {}, time(l.created_at)))))) : h('p', { class: 'muted' }, 'No leads yet.')));
 }

@@ -1,10 +1,8 @@
 // A rotation's page: status actions, members with eligibility, preview, live stream, fairness, log, tokens.
 import { api, get, stream } from './api.js';
-import { h, field, errorBox, showError, clearErrors, time, pct } from './dom.js';
-import { shareChart, EXPECTED, ACTUAL } from './chart.js';
+import { h, field, errorBox, showError, clearErrors, time } from './dom.js';
+import { fairness, log, who, reasons } from './history.js';
 
-const who = (u) => u.name || u.email;
-const reasons = (skipped, names) => (skipped || []).map(s => `${names.get(String(s.userId)) || '#' + s.userId}: ${s.reason}`).join(', ');
 
 export async function rotationView(id, onLeave) {
   const rotation = await get(`/lead-rotations/${id}`);
@@ -90,7 +88,10 @@ function live(id, names, onLeave) {
   let stopStream = () => {};
   let left = false;
   let retry = null;
+  // the id of the last event seen: a reconnect resumes after it, so no pick is missed or shown twice
+  let lastId = null;
   const connect = () => { stopStream = stream(`/lead-rotations/${id}/events`, {
+    lastEventId: lastId,
     onOpen: () => { state.textContent = 'live'; state.className = 'badge yes'; },
     onError: (e) => {
       state.className = 'badge no';
@@ -103,6 +104,7 @@ function live(id, names, onLeave) {
       }
     },
     onEvent: (type, seq, data) => {
+      if (seq) lastId = seq;
       let item;
       if (type === 'pick') {
         item = h('li', { 'data-sequence': data.sequence },
@@ -124,65 +126,6 @@ function live(id, names, onLeave) {
   onLeave(() => { left = true; clearTimeout(retry); stopStream(); });
   return h('div', { class: 'card' }, h('h2', {}, 'Live picks ', state),
     h('p', { class: 'muted' }, 'Pushed by the service as picks happen (newest first).'), list);
-}
-
-const WINDOWS = [['1h', 3600e3], ['24h', 86400e3], ['7d', 7 * 86400e3], ['30d', 30 * 86400e3]];
-
-function fairness(id) {
-  const choice = h('select', { id: 'fairness-window' }, WINDOWS.map(([l]) => h('option', { value: l, selected: l === '24h' }, `last ${l}`)));
-  const body = h('div', { id: 'fairness' });
-  const load = async () => {
-    const ms = WINDOWS.find(([l]) => l === choice.value)[1];
-    const to = new Date();
-    const from = new Date(to.getTime() - ms);
-    try {
-      const s = await get(`/lead-rotations/${id}/stats?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
-      body.replaceChildren(
-        h('div', { class: 'legend' }, h('span', {}, h('span', { class: 'swatch', style: `background:${EXPECTED}` }), 'expected (weights)'),
-          h('span', {}, h('span', { class: 'swatch', style: `background:${ACTUAL}` }), 'actual')),
-        shareChart(s.members.map(m => ({ label: who(m), expected: m.expectedShare, actual: m.actualShare }))),
-        h('table', { id: 'fairness-table' }, h('thead', {}, h('tr', {}, ['Member', 'Picks', 'Expected', 'Actual'].map(t => h('th', {}, t)))),
-          h('tbody', {}, s.members.map(m => h('tr', { 'data-user': m.userId },
-            h('td', {}, who(m)), h('td', { class: 'picks' }, String(m.picks)),
-            h('td', { class: 'expected' }, pct(m.expectedShare)), h('td', { class: 'actual' }, pct(m.actualShare)))))),
-        h('p', { class: 'muted', id: 'fairness-total' }, `${s.totalPicks} picks from ${time(s.from)} to ${time(s.to)}`));
-    } catch (e) {
-      body.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, e.message));
-    }
-  };
-  choice.addEventListener('change', load);
-  const reload = h('button', { type: 'button', id: 'fairness-refresh', onclick: load }, 'Refresh');
-  load();
-  return h('div', { class: 'card' }, h('h2', {}, 'Fairness'), h('div', { class: 'inline' }, field('Window', choice), reload), body);
-}
-
-function log(id, rotation, names) {
-  const PAGE = 20;
-  let offset = 0;
-  const user = h('select', { id: 'log-user' }, h('option', { value: '' }, 'everyone'),
-    rotation.members.map(m => h('option', { value: m.userId }, who(m))));
-  const body = h('div', { id: 'log' });
-  const load = async () => {
-    try {
-      const p = await get(`/lead-rotations/${id}/assignments?limit=${PAGE}&offset=${offset}` + (user.value ? `&userId=${user.value}` : ''));
-      body.replaceChildren(h('div', { class: 'scroll' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['#', 'Picked', 'When', 'Passed over'].map(t => h('th', {}, t)))),
-        h('tbody', {}, p.items.map(a => h('tr', {}, h('td', {}, String(a.sequence)),
-          h('td', {}, names.get(String(a.userId)) || a.email, a.repayment ? ' (owed turn)' : '',
-            a.fallbackFrom ? ` (fallback from ${a.fallbackFrom})` : ''),
-          h('td', {}, time(a.pickedAt)), h('td', {}, reasons(a.skipped, names) || '—')))))),
-        h('div', { class: 'actions' },
-          h('button', { type: 'button', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, 'Newer'),
-          h('span', { class: 'muted' }, `${p.total ? offset + 1 : 0}–${offset + p.items.length} of ${p.total}`),
-          h('button', { type: 'button', disabled: offset + PAGE >= p.total, onclick: () => { offset += PAGE; load(); } }, 'Older')));
-    } catch (e) {
-      body.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, e.message));
-    }
-  };
-  user.addEventListener('change', () => { offset = 0; load(); });
-  load();
-  return h('div', { class: 'card' }, h('h2', {}, 'Assignment log'),
-    h('div', { class: 'inline' }, field('Member', user), h('button', { type: 'button', id: 'log-refresh', onclick: load }, 'Refresh')), body);
 }
 
 function tokens(id) {

@@ -2,13 +2,14 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.PickEvents;
 import io.leadrouter.owner.RotationService;
+import io.leadrouter.store.AssignmentLog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -27,34 +28,61 @@ import java.util.concurrent.atomic.AtomicReference;
  * reader is never buffered for without bound: while the response's write queue is full, picks are dropped and
  * then announced as {@code event: dropped} with their count. The stream ends when the rotation is deleted
  * and when the node stops (a client reconnects, to another node in a cluster).
+ *
+ * <p>Resume: with {@code Last-Event-ID: N} (what EventSource sends on reconnect) the stream first replays the
+ * rotation's own picks with a sequence above N from the assignment log, at most {@link #MAX_REPLAY} (the newest;
+ * an {@code event: dropped} counts the older ones), then goes on live, with no duplicate and no gap: the live
+ * batches are subscribed to first and held while the log is read, and the log is read only once every pick
+ * acknowledged before the subscription has had time to be written ({@code logLagMs}: the write-behind writes a
+ * pick within one flush interval). Ids are this rotation's own sequences ({@link EventStream}).
  */
 final class EventRoutes {
 
   static final long KEEP_ALIVE_MS = 15_000;
+  /** The most picks a resumed stream replays from the assignment log. */
+  static final int MAX_REPLAY = 1_000;
 
   private final Vertx vertx;
   private final RotationService rotations;
+  private final AssignmentLog log;
+  /** How long after its acknowledgement a pick may still be missing from the assignment log. */
+  private final long logLagMs;
   /** What ends each open stream; confined to the HTTP verticle's event loop, like every handler here. */
   private final Set<Runnable> open = new HashSet<>();
 
-  EventRoutes(Vertx vertx, Edge edge) {
+  EventRoutes(Vertx vertx, Edge edge, long logLagMs) {
     this.vertx = vertx;
     this.rotations = edge.rotations();
+    this.log = edge.assignmentLog();
+    this.logLagMs = logLagMs;
   }
 
   void events(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "rotationId");
+    Long resumeAfter = lastEventId(ctx);
     // subscribed (cluster-wide: the owner may be another member) before the rotation is checked, so that no
     // pick made meanwhile is missed; batches that arrive before the stream starts wait in `early`
     List<JsonObject> early = new ArrayList<>();
     AtomicReference<Handler<JsonObject>> sink = new AtomicReference<>(early::add);
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(PickEvents.address(id),
         message -> sink.get().handle(message.body()));
-    rotations.get(caller.accountId(), id).compose(s -> consumer.completion())
-        .onSuccess(v -> {
-          sink.set(stream(ctx, consumer));
-          early.forEach(sink.get()::handle);
+    rotations.get(caller.accountId(), id).compose(s -> consumer.completion().map(s))
+        .onSuccess(rotation -> {
+          EventStream stream = stream(ctx, consumer, id, resumeAfter == null ? 0 : resumeAfter);
+          if (stream == null) {
+            return;
+          }
+          if (resumeAfter == null) {
+            live(sink, early, stream);
+            return;
+          }
+          vertx.setTimer(logLagMs, t -> log.picksAfter(id, resumeAfter, MAX_REPLAY)
+              .onSuccess(page -> {
+                stream.replay(page, rotation);
+                live(sink, early, stream);
+              })
+              .onFailure(e -> endStream(ctx))); // the client reconnects with the same id
         })
         .onFailure(e -> {
           consumer.unregister();
@@ -62,17 +90,48 @@ final class EventRoutes {
         });
   }
 
-  /** Starts the stream; returns what writes each batch to it. */
-  private Handler<JsonObject> stream(RoutingContext ctx, MessageConsumer<JsonObject> consumer) {
+  /** From now on batches go straight to the stream, after those that arrived while it started. */
+  private static void live(AtomicReference<Handler<JsonObject>> sink, List<JsonObject> early, EventStream stream) {
+    sink.set(stream::batch);
+    early.forEach(stream::batch);
+    early.clear();
+  }
+
+  private static void endStream(RoutingContext ctx) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.response().end();
+    }
+  }
+
+  /** The {@code Last-Event-ID} header: null when absent or empty, else a sequence (a non-negative integer). */
+  static Long lastEventId(RoutingContext ctx) {
+    String raw = ctx.request().getHeader("last-event-id");
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      long n = Long.parseLong(raw.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the error below
+    }
+    String shown = raw.length() > 40 ? raw.substring(0, 40) + "..." : raw;
+    throw ApiException.invalid("Last-Event-ID: must be the id of an event of this stream (a non-negative integer),"
+        + " got '" + shown + "'");
+  }
+
+  /** Starts the stream; null when the client already left. */
+  private EventStream stream(RoutingContext ctx, MessageConsumer<JsonObject> consumer, long id, long after) {
     HttpServerResponse response = ctx.response();
     if (response.closed()) {
       consumer.unregister();
-      return batch -> { };
+      return null;
     }
     response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-store").putHeader("x-accel-buffering", "no");
     response.write(": stream of rotation picks\n\n");
-    long[] dropped = {0};
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> {
       if (!response.writeQueueFull()) {
         response.write(": keep-alive\n\n");
@@ -82,45 +141,20 @@ final class EventRoutes {
       vertx.cancelTimer(keepAlive);
       consumer.unregister();
     };
-    Runnable end = () -> {
+    Runnable[] end = new Runnable[1];
+    end[0] = () -> {
+      open.remove(end[0]);
       close.run();
       if (!response.ended() && !response.closed()) {
         response.end();
       }
     };
-    open.add(end);
+    open.add(end[0]);
     response.closeHandler(v -> {
-      open.remove(end);
+      open.remove(end[0]);
       close.run();
     });
-    return batch -> {
-      if (response.closed() || response.ended()) {
-        return;
-      }
-      dropped[0] += batch.getLong("dropped", 0L);
-      JsonArray picks = batch.getJsonArray("picks", new JsonArray());
-      for (int i = 0; i < picks.size(); i++) {
-        if (response.writeQueueFull()) {
-          dropped[0] += picks.size() - i;
-          break;
-        }
-        if (dropped[0] > 0) {
-          response.write(dropped(dropped[0]));
-          dropped[0] = 0;
-        }
-        JsonObject pick = picks.getJsonObject(i);
-        response.write("event: pick\nid: " + pick.getLong("sequence") + "\ndata: " + pick.encode() + "\n\n");
-      }
-      if (dropped[0] > 0 && !response.writeQueueFull()) {
-        response.write(dropped(dropped[0]));
-        dropped[0] = 0;
-      }
-      if (batch.getBoolean("deleted", false)) {
-        response.write("event: deleted\ndata: {}\n\n");
-        open.remove(end);
-        end.run();
-      }
-    };
+    return new EventStream(id, response, after, end[0]);
   }
 
   /**
@@ -133,7 +167,7 @@ final class EventRoutes {
     all.forEach(Runnable::run);
   }
 
-  private static String dropped(long count) {
+  static String dropped(long count) {
     return "event: dropped\ndata: {\"count\":" + count + "}\n\n";
   }
 }

@@ -153,7 +153,7 @@ public final class HttpApiVerticle extends VerticleBase {
     LeadRoutes l = new LeadRoutes(edge, services);
     ReassignRoutes a = new ReassignRoutes(edge.directory(), services.reassignment());
     HistoryRoutes h = new HistoryRoutes(edge, edge.clock());
-    EventRoutes e = events = new EventRoutes(vertx, edge);
+    EventRoutes e = events = new EventRoutes(vertx, edge, limits.logLagMs());
 
     // first: a request id (and the access line); then hold any body until the caller is known, and the query and headers every route may use
     AtomicReference<AccessLog.Templates> templates = new AtomicReference<>();

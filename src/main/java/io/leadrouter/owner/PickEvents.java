@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>The hot path only appends the pick to its rotation's buffer; a timer publishes one message per rotation
  * with picks at most every {@link #INTERVAL_MS} (a clustered publish with no subscriber sends nothing over the
  * network). A batch keeps the picks in sequence order and holds at most {@link #MAX_BATCH} of them; beyond
- * that it carries a {@code dropped} count instead. A rotation's deletion is announced after its last picks.
+ * that it carries a {@code dropped} count instead, and in {@code lastDropped} the highest of the rotation's own
+ * sequences among them (a resumed stream that has replayed that far from the log ignores the count). A rotation's deletion is announced after its last picks.
  * Confined to the owner's event loop.
  */
 public final class PickEvents implements Acknowledgement {
@@ -37,6 +38,7 @@ public final class PickEvents implements Acknowledgement {
   private static final class Batch {
     final List<UserPicked> picks = new ArrayList<>();
     long dropped;
+    long lastDropped;
     boolean deleted;
   }
 
@@ -74,6 +76,9 @@ public final class PickEvents implements Acknowledgement {
       batch.picks.add(picked);
     } else {
       batch.dropped++;
+      if (picked.rotationId() == id) {
+        batch.lastDropped = Math.max(batch.lastDropped, picked.sequence());
+      }
     }
     schedule();
   }
@@ -97,13 +102,16 @@ public final class PickEvents implements Acknowledgement {
     pending.clear();
   }
 
-  /** {@code {"picks": [...], "dropped": n, "deleted": true}}: the wire form of a batch (JSON crosses members). */
+  /** {@code {"picks": [...], "dropped": n, "lastDropped": s, "deleted": true}}: the wire form of a batch (JSON crosses members). */
   private static JsonObject message(Batch batch) {
     JsonArray picks = new JsonArray();
     batch.picks.forEach(p -> picks.add(event(p)));
     JsonObject o = new JsonObject().put("picks", picks);
     if (batch.dropped > 0) {
       o.put("dropped", batch.dropped);
+      if (batch.lastDropped > 0) {
+        o.put("lastDropped", batch.lastDropped);
+      }
     }
     if (batch.deleted) {
       o.put("deleted", true);

@@ -20,6 +20,12 @@ public interface AssignmentLog {
   Future<Page<Assignment>> listAssignments(long rotationId, Long userId, Instant from, Instant to, int limit,
       int offset);
 
+  /**
+   * The rotation's own picks with a sequence above {@code afterSequence}: the newest {@code limit} of them,
+   * oldest first, and in {@code total} how many there are in all (an event stream resumes from them).
+   */
+  Future<Page<Assignment>> picksAfter(long rotationId, long afterSequence, int limit);
+
   /** Number of picks per user id in [from, to) (null bounds are open), ordered by user id. */
   Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to);
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The web console in a real browser: the service runs as its own process in dev mode (as the README's run
  * command starts it) on a database of its own, the page is signed in to with the dev token it printed, and
  * {@code src/test/browser/console.test.mjs} drives Debian's headless Chromium through the issue's seven flows
- * (sign-in, create 3/1/1, pause, live stream, fairness against /stats, a refused edit, an ingest token) and
+ * (sign-in, create 3/1/1, pause, live stream, fairness against /stats, a refused edit, an ingest token), the
+ * assignment log filtered by from/to, fairness over a custom window, and the leads page with a lead's history, and
  * writes the screenshots to {@code target/console-screenshots}. Chromium, Node.js and the script's npm
  * package are installed by {@code .ci/browser-tools.sh} (run by the build before the tests).
  */
@@ -57,9 +58,9 @@ class ConsoleBrowserTest {
       assertThat(finished).as("the browser script finished within 5 minutes; its output:\n" + output).isTrue();
       assertThat(node.exitValue()).as("browser flows (screenshots of failures in " + SHOTS + "):\n" + output
           + "\nservice output (last lines):\n" + tail(service.output(), 60)).isZero();
-      assertThat(output).contains("10 passed, 0 failed");
+      assertThat(output).contains("13 passed, 0 failed");
       for (String shot : List.of("rotations-desktop", "rotation-desktop", "people-desktop", "edit-error-desktop",
-          "rotation-narrow", "rotations-narrow")) {
+          "rotation-narrow", "rotations-narrow", "leads-desktop")) {
         File file = SHOTS.resolve(shot + ".png").toFile();
         assertThat(file).as("screenshot " + shot).exists();
         assertThat(file.length()).as("screenshot " + shot).isGreaterThan(1_000);

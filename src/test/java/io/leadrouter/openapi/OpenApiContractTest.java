@@ -283,6 +283,7 @@ class OpenApiContractTest {
     // the event stream: 200 is a stream that does not end, so it is checked on its status and headers
     streamAnswers("/lead-rotations/" + weighted + "/events");
     call(400, api, HttpMethod.GET, "/lead-rotations/abc/events", null);
+    call(400, api, HttpMethod.GET, "/lead-rotations/" + weighted + "/events", null, "last-event-id", "yesterday");
     call(404, api, HttpMethod.GET, "/lead-rotations/999999/events", null);
     long nobody = id(call(201, api, HttpMethod.POST, "/lead-rotations", new JsonObject().put("name", "Nobody in")
         .put("members", new JsonArray().add(new JsonObject().put("userId", ann).put("paused", true)))));

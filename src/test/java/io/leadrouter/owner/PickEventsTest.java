@@ -109,6 +109,8 @@ class PickEventsTest {
     assertThat(batch.getJsonArray("picks").getJsonObject(PickEvents.MAX_BATCH - 1).getLong("sequence"))
         .isEqualTo(PickEvents.MAX_BATCH);
     assertThat(batch.getLong("dropped")).isEqualTo(250L);
+    // the highest sequence among them: a stream that has sent that far from the log is not told it lost them
+    assertThat(batch.getLong("lastDropped")).isEqualTo((long) total);
     assertThat(batch.getBoolean("deleted")).isTrue();
   }
 }

@@ -20,6 +20,12 @@ public final class SseStream {
   private volatile boolean ended;
 
   public static Future<SseStream> open(HttpClient client, int port, long rotation, String token, String account) {
+    return open(client, port, rotation, token, account, null);
+  }
+
+  /** Resumes after {@code lastEventId} (sent as {@code Last-Event-ID}, as EventSource does on reconnect). */
+  public static Future<SseStream> open(HttpClient client, int port, long rotation, String token, String account,
+      String lastEventId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setPort(port).setHost("127.0.0.1")
         .setURI("/lead-rotations/" + rotation + "/events");
     if (token != null) {
@@ -27,6 +33,9 @@ public final class SseStream {
     }
     if (account != null) {
       options.addHeader("x-account-id", account);
+    }
+    if (lastEventId != null) {
+      options.addHeader("last-event-id", lastEventId);
     }
     SseStream stream = new SseStream();
     return client.request(options).compose(r -> r.send()).map(response -> {
@@ -89,17 +98,33 @@ public final class SseStream {
     return sum;
   }
 
-  /** The pick events' data; each event's id is its sequence. */
+  /**
+   * The pick events' data. An event's id, when it has one, is its sequence (a pick another rotation made as
+   * the stream's rotation's fallback, or one that came after a higher id, has none: see {@link #ids}).
+   */
   static List<JsonObject> parse(String text) {
     List<JsonObject> picks = new ArrayList<>();
     for (String event : text.split("\n\n")) {
       if (event.startsWith("event: pick\n")) {
         String[] lines = event.split("\n");
-        JsonObject data = new JsonObject(lines[2].substring("data: ".length()));
-        assertThat(lines[1]).isEqualTo("id: " + data.getLong("sequence"));
+        JsonObject data = new JsonObject(lines[lines.length - 1].substring("data: ".length()));
+        if (lines.length == 3) {
+          assertThat(lines[1]).isEqualTo("id: " + data.getLong("sequence"));
+        }
         picks.add(data);
       }
     }
     return picks;
+  }
+
+  /** The ids of the events in the text, in order. */
+  public static List<Long> ids(String text) {
+    List<Long> ids = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("id: ")) {
+        ids.add(Long.parseLong(line.substring(4)));
+      }
+    }
+    return ids;
   }
 }

@@ -36,6 +36,14 @@ final class MemoryAssignmentLog implements AssignmentLog {
   }
 
   @Override
+  public Future<Page<Assignment>> picksAfter(long rotationId, long afterSequence, int limit) {
+    List<Assignment> after = db.assignments(rotationId).stream().filter(a -> a.sequence() > afterSequence)
+        .sorted(Comparator.comparingLong(Assignment::sequence)).toList();
+    List<Assignment> newest = after.subList(Math.max(0, after.size() - limit), after.size());
+    return Future.succeededFuture(new Page<>(newest, after.size(), limit, 0));
+  }
+
+  @Override
   public Future<Map<Long, Long>> countPicksByUser(long rotationId, Instant from, Instant to) {
     return Future.succeededFuture(picks(rotationId, from, to)
         .collect(Collectors.groupingBy(Assignment::userId, TreeMap::new, Collectors.counting())));

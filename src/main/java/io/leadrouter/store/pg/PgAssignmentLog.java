@@ -11,6 +11,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +40,20 @@ final class PgAssignmentLog implements AssignmentLog {
         pg.run(pg.pool(), Sql.LIST_USER_ASSIGNMENTS, Tuple.of(rotationId, time(from), time(to), userId, limit, offset)),
         pg.run(pg.pool(), Sql.COUNT_USER_ASSIGNMENTS, Tuple.of(rotationId, time(from), time(to), userId)),
         PgRows::assignment, limit, offset));
+  }
+
+  @Override
+  public Future<Page<Assignment>> picksAfter(long rotationId, long afterSequence, int limit) {
+    return pg.call(() -> page(
+        pg.run(pg.pool(), Sql.PICKS_AFTER, Tuple.of(rotationId, afterSequence, limit)),
+        pg.run(pg.pool(), Sql.COUNT_PICKS_AFTER, Tuple.of(rotationId, afterSequence)),
+        PgRows::assignment, limit, 0).map(PgAssignmentLog::oldestFirst));
+  }
+
+  private static Page<Assignment> oldestFirst(Page<Assignment> newestFirst) {
+    List<Assignment> items = new ArrayList<>(newestFirst.items());
+    Collections.reverse(items);
+    return new Page<>(items, newestFirst.total(), newestFirst.limit(), 0);
   }
 
   @Override

@@ -128,6 +128,12 @@ final class Sql {
   static final String COUNT_USER_ASSIGNMENTS = "SELECT count(*) FROM assignment WHERE " + HISTORY_RANGE
       + " AND user_id = $4";
 
+  // newest first here; the caller turns the page around. The primary key (rotation_id, sequence) serves both.
+  static final String PICKS_AFTER = "SELECT " + ASSIGNMENT_COLUMNS + " FROM assignment WHERE rotation_id = $1"
+      + " AND sequence > $2 ORDER BY sequence DESC LIMIT $3";
+
+  static final String COUNT_PICKS_AFTER = "SELECT count(*) FROM assignment WHERE rotation_id = $1 AND sequence > $2";
+
   static final String COUNT_SKIPS_BY_USER = "SELECT (s->>'userId')::bigint AS user_id, s->>'reason' AS reason,"
       + " count(*) AS skips FROM assignment a CROSS JOIN LATERAL jsonb_array_elements(a.skipped) s WHERE "
       + ASSIGNMENT_RANGE + " AND a.skipped IS NOT NULL GROUP BY 1, 2";

@@ -603,6 +603,38 @@ class PgStoreTest {
         T0.plusSeconds(60 * (sequence - 1)), "req-" + sequence, "node-1");
   }
 
+  @BothStores
+  void picksAfterASequenceAreTheNewestOwnPicksOldestFirstWithTheirTotal(String kind, VertxTestContext ctx) {
+    Storage store = store(kind);
+    store.rotations().createRotation(rotation(account(), Status.ACTIVE, null))
+        .compose(r -> {
+          List<Assignment> picks = new ArrayList<>();
+          for (int s = 1; s <= 8; s++) {
+            picks.add(pick(r, s, 10, 0));
+          }
+          return store.rotations().flush(new WriteBatch(List.of(new Progress(r.id(), 0, 8)), picks))
+              .compose(v -> store.assignmentLog().picksAfter(r.id(), 2, 4))
+              .map(page -> {
+                assertThat(page.total()).isEqualTo(6); // 3..8
+                assertThat(page.items()).extracting(Assignment::sequence).containsExactly(5L, 6L, 7L, 8L);
+                return null;
+              })
+              .compose(v -> store.assignmentLog().picksAfter(r.id(), 6, 10))
+              .map(page -> {
+                assertThat(page.total()).isEqualTo(2);
+                assertThat(page.items()).extracting(Assignment::sequence).containsExactly(7L, 8L);
+                return null;
+              })
+              .compose(v -> store.assignmentLog().picksAfter(r.id(), 8, 10))
+              .map(page -> {
+                assertThat(page.total()).isZero();
+                assertThat(page.items()).isEmpty();
+                return null;
+              });
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   private static Future<Page<Assignment>> listAssignments(String kind, long rotationId, Long userId, Instant from,
       Instant to, int limit, int offset) {
     return kind.equals(POSTGRES) ? pg.assignmentLog().listAssignments(rotationId, userId, from, to, limit, offset)
