@@ -7,7 +7,7 @@ import io.leadrouter.rotation.RotationState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import java.nio.charset.StandardCharsets;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +19,7 @@ import java.util.Map;
  * <p>What a pick does not change is encoded once per rotation and kept: the embedded rotation around its
  * {@code currentPosition}, and each member's {@code user} object and email. Each piece is encoded by the same
  * JSON codec as the views (so escaping is the same), and is reused only while the rotation's snapshot holds
- * the very same (immutable) values it was built from: an edit (members, name, status, times, authors) gives
- * new objects, hence new fragments. One instance per HTTP verticle, confined to its event loop: no locking.
+ * the same values it was built from: an edit (members, name, status, times, authors) gives new fragments. One instance per HTTP verticle, confined to its event loop: no locking.
  */
 public final class NextUserJson {
 
@@ -47,14 +46,22 @@ public final class NextUserJson {
   /** One member's {@code user} object and its email as a JSON string. */
   private record MemberBytes(byte[] user, byte[] email) {}
 
-  /** A rotation's fixed parts, valid while {@link #of} finds the state's values unchanged (by identity). */
+  /**
+   * A rotation's fixed parts, valid for any snapshot whose fixed values equal those it was built from: the
+   * same objects as a rule (a pick's snapshot carries its rotation's), else equal ones (e.g. when the owner
+   * hands out members with the directory's current names, new objects for each reply).
+   */
   private record Fragments(RotationState from, byte[] head, byte[] tail, Map<Member, MemberBytes> members) {
 
     boolean of(RotationState s) {
-      return s == from || (s.id() == from.id() && s.members() == from.members() && s.name() == from.name()
-          && s.accountId() == from.accountId() && s.status() == from.status() && s.createdAt() == from.createdAt()
-          && s.updatedAt() == from.updatedAt() && s.createdBy() == from.createdBy()
-          && s.updatedBy() == from.updatedBy());
+      return s == from || (s.id() == from.id() && same(s.members(), from.members()) && same(s.name(), from.name())
+          && same(s.accountId(), from.accountId()) && s.status() == from.status()
+          && same(s.createdAt(), from.createdAt()) && same(s.updatedAt(), from.updatedAt())
+          && same(s.createdBy(), from.createdBy()) && same(s.updatedBy(), from.updatedBy()));
+    }
+
+    private static boolean same(Object a, Object b) {
+      return a == b || (a != null && a.equals(b));
     }
   }
 
@@ -102,7 +109,7 @@ public final class NextUserJson {
   }
 
   private static Fragments build(RotationState s) {
-    Map<Member, MemberBytes> members = new IdentityHashMap<>();
+    Map<Member, MemberBytes> members = new HashMap<>();
     s.members().forEach(m -> members.put(m, encode(m)));
     JsonArray array = new JsonArray();
     s.members().forEach(m -> array.add(Views.member(m)));

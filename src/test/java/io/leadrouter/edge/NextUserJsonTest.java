@@ -76,6 +76,29 @@ class NextUserJsonTest {
   }
 
   @Test
+  void equalSnapshotsMadeAnewForEachReplyShareTheFragments() {
+    NextUserJson json = new NextUserJson();
+    RotationState first = rotation("hot", members(4), "ops@example.com", UPDATED);
+    List<Member> builtFrom = null;
+    for (int i = 0; i < 8; i++) {
+      // as an owner answers with the directory's current names: new (equal) members and snapshot every time
+      List<Member> copies = new ArrayList<>();
+      first.members().forEach(m -> copies.add(new Member(m.userId(), new String(m.email()), m.name(), m.weight())));
+      RotationState s = rotation(new String("hot"), copies, "ops@example.com", UPDATED);
+      PickReply reply = pick(s, i % 4, i + 1, List.of(), null);
+      assertThat(json.write(reply).toString()).isEqualTo(tree(reply));
+      builtFrom = builtFrom == null ? s.members() : builtFrom;
+    }
+    assertThat(json.cached()).isEqualTo(1);
+    assertThat(json.cachedMembers(42)).isSameAs(builtFrom); // built once, for the first of the equal snapshots
+    List<Member> renamed = new ArrayList<>(first.members());
+    renamed.set(2, new Member(103, "new-m3@example.com", "Renamed", 3));
+    PickReply reply = pick(rotation("hot", renamed, "ops@example.com", UPDATED), 2, 9, List.of(), null);
+    assertThat(json.write(reply).toString()).isEqualTo(tree(reply)).contains("\"currentUser\":\"new-m3@example.com\"");
+    assertThat(json.cachedMembers(42)).isEqualTo(renamed);
+  }
+
+  @Test
   void textThatNeedsEscapingNullsSkipsAndFallbacksMatchTheTree() {
     NextUserJson json = new NextUserJson();
     List<Member> odd = List.of(new Member(1, "a\"b\\c@example.com", null, 3),
