@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ public final class NextUserJson {
    * same objects as a rule (a pick's snapshot carries its rotation's), else equal ones (e.g. when the owner
    * hands out members with the directory's current names, new objects for each reply).
    */
-  private record Fragments(RotationState from, byte[] head, byte[] tail, Map<Member, MemberBytes> members) {
+  private record Fragments(RotationState from, byte[] head, byte[] tail, Map<Member, MemberBytes> members,
+      Map<Member, MemberBytes> same) {
 
     boolean of(RotationState s) {
       return s == from || (s.id() == from.id() && same(s.members(), from.members()) && same(s.name(), from.name())
@@ -104,7 +106,10 @@ public final class NextUserJson {
 
   /** The member's bytes; a member the rotation does not list (none today) is encoded on the spot. */
   private static MemberBytes member(Fragments f, Member m) {
-    MemberBytes bytes = f.members.get(m);
+    MemberBytes bytes = f.same.get(m); // the rotation's own Member objects, as a rule
+    if (bytes == null) {
+      bytes = f.members.get(m);
+    }
     return bytes != null ? bytes : encode(m);
   }
 
@@ -123,7 +128,9 @@ public final class NextUserJson {
         .appendString(",\"updatedAt\":").appendBytes(value(Views.instant(s.updatedAt())))
         .appendString(",\"createdBy\":").appendBytes(value(s.createdBy()))
         .appendString(",\"updatedBy\":").appendBytes(value(s.updatedBy())).appendString("}");
-    return new Fragments(s, head.getBytes(), tail.getBytes(), members);
+    Map<Member, MemberBytes> same = new IdentityHashMap<>();
+    s.members().forEach(m -> same.put(m, members.get(m)));
+    return new Fragments(s, head.getBytes(), tail.getBytes(), members, same);
   }
 
   private static MemberBytes encode(Member m) {
