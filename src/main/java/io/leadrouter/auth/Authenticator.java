@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns an {@code Authorization} header and an optional {@code x-account-id} into a {@link Caller}, the same
@@ -32,12 +33,34 @@ public final class Authenticator {
    * and re-checking its signature each time would cost more than the pick. Expiry is still checked on every
    * use. One instance per verticle, so confined to one event loop: no locking.
    */
-  private final Map<String, JsonObject> verified = new LinkedHashMap<>(256, 0.75f, true) {
+  private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
       return size() > CACHE_SIZE;
     }
   };
+
+  /**
+   * A verified token's claims ({@code exp} null: never expires) and the caller it last granted, with the
+   * {@code x-account-id} it was asked for: the same header again gets the same caller without checking the
+   * claims again (they and the answer depend on nothing else).
+   */
+  private static final class Verified {
+    final JsonObject claims;
+    final Long exp;
+    String account;
+    Future<Caller> caller;
+
+    Verified(JsonObject claims) {
+      this.claims = claims;
+      this.exp = claims.getLong("exp");
+    }
+  }
+
+  /** The last cached token used, with its whole Authorization header. */
+  private String lastHeader;
+  private String lastToken;
+  private Verified last;
 
   public Authenticator(JWTAuth jwt) {
     this.jwt = jwt;
@@ -50,14 +73,33 @@ public final class Authenticator {
     if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
       return Future.failedFuture(ApiException.unauthorized("Authorization header must be 'Bearer <token>'"));
     }
-    String token = authorization.substring(7).trim();
-    JsonObject known = verified.get(token);
+    // the header of the last request, if this is the same: a hot caller's next request (comparing is cheaper
+    // than hashing a long token anew: each request's header is a new String)
+    Verified known = authorization.equals(lastHeader) ? last : null;
+    String token = known != null ? lastToken : authorization.substring(7).trim();
+    if (known == null) {
+      known = verified.get(token);
+      if (known != null) {
+        lastHeader = authorization;
+        lastToken = token;
+        last = known;
+      }
+    }
     if (known != null) {
-      Long exp = known.getLong("exp");
-      if (exp == null || exp * 1000 > System.currentTimeMillis()) {
-        return account(known, accountHeader);
+      if (known.exp == null || known.exp * 1000 > System.currentTimeMillis()) {
+        if (known.caller != null && Objects.equals(accountHeader, known.account)) {
+          return known.caller;
+        }
+        Future<Caller> caller = account(known.claims, accountHeader);
+        if (caller.succeeded()) {
+          known.account = accountHeader;
+          known.caller = caller;
+        }
+        return caller;
       }
       verified.remove(token);
+      last = null;
+      lastHeader = null;
       return Future.failedFuture(ApiException.unauthorized("invalid or expired token"));
     }
     JsonObject payload = payload(token);
@@ -77,7 +119,8 @@ public final class Authenticator {
         .compose(user -> {
           JsonObject claims = user.principal();
           // unreadable here but accepted by the library: treated as expired, so the next use verifies again
-          verified.put(token, claims.copy().put("exp", payload == null ? Long.valueOf(0L) : payload.getLong("exp")));
+          verified.put(token, new Verified(claims.copy().put("exp", payload == null ? Long.valueOf(0L)
+              : payload.getLong("exp"))));
           return account(claims, accountHeader);
         });
   }

@@ -136,15 +136,15 @@ public final class Views {
 
   /**
    * NextUserResponse. {@code currentPosition} is the slot this pick used, {@code newPosition} the one after
-   * it, {@code nextUser} whom the following call gets (if nothing changes in between).
+   * it, {@code nextUser} whom the following call gets (if nothing changes in between). GET next-user writes
+   * the same bytes without this tree ({@link NextUserJson}): a change here is a change there.
    */
   public static JsonObject nextUser(PickReply reply) {
     Rotation.UserPicked p = reply.picked();
     RotationState s = reply.rotation();
     Member m = p.member();
     JsonObject o = new JsonObject()
-        .put("user", new JsonObject().put("id", m.userId()).put("email", m.email()).put("name", m.name())
-            .put("userId", String.valueOf(m.userId())).put("weight", m.weight()))
+        .put("user", user(m))
         .put("rotationId", String.valueOf(p.rotationId()))
         .put("newPosition", p.newPosition())
         .put("totalUsers", s.members().size())
@@ -158,6 +158,12 @@ public final class Views {
       o.put("fallbackFrom", p.fallbackFrom()); // this rotation had nobody eligible; rotationId is whose pick it is
     }
     return o;
+  }
+
+  /** The picked {@code user} of a NextUserResponse. */
+  static JsonObject user(Member m) {
+    return new JsonObject().put("id", m.userId()).put("email", m.email()).put("name", m.name())
+        .put("userId", String.valueOf(m.userId())).put("weight", m.weight());
   }
 
   /** GET .../preview: the next picks as the rotation stands, each with whom it passes over. */

@@ -2,6 +2,7 @@ package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
 import io.leadrouter.edge.Edge;
+import io.leadrouter.edge.NextUserJson;
 import io.leadrouter.edge.Views;
 import io.leadrouter.error.ApiException;
 import io.leadrouter.ops.Metrics;
@@ -30,6 +31,8 @@ final class RotationRoutes {
   private final Directory directory;
   private final RotationService rotations;
   private final Metrics metrics;
+  /** This verticle's (event loop's) pre-encoded rotations for next-user answers. */
+  private final NextUserJson answers = new NextUserJson();
 
   RotationRoutes(Edge edge) {
     this.store = edge.rotationStore();
@@ -139,9 +142,10 @@ final class RotationRoutes {
       throw ApiException.invalid("Idempotency-Key: not honoured on GET; use POST /lead-rotations/" + id
           + "/next-user to pick at most once per key");
     }
-    HttpApiVerticle.respond(ctx, 200, rotations.pick(caller.accountId(), id,
-        AccessLog.requestId(ctx)).map(Views::nextUser)
-        .onComplete(v -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e)));
+    rotations.pick(caller.accountId(), id, AccessLog.requestId(ctx)).map(answers::write)
+        .onComplete(v -> metrics.nextUser(started, null), e -> metrics.nextUser(started, e))
+        .onSuccess(bytes -> ctx.response().putHeader("content-type", "application/json").end(bytes))
+        .onFailure(ctx::fail);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------

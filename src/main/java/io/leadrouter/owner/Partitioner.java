@@ -19,8 +19,28 @@ public interface Partitioner {
     return OWNER_PREFIX + nodeId + "." + index;
   }
 
+  /**
+   * The same String instance for a partition every time (below {@link Addresses#CACHED}): the event bus
+   * hashes the address of every message, and a String computes its hash once.
+   */
   static String address(int partition) {
-    return ADDRESS_PREFIX + partition;
+    if (partition < 0 || partition >= Addresses.CACHED) {
+      return ADDRESS_PREFIX + partition;
+    }
+    String a = Addresses.BY_PARTITION[partition];
+    if (a == null) { // a race only builds an equal String twice
+      a = ADDRESS_PREFIX + partition;
+      Addresses.BY_PARTITION[partition] = a;
+    }
+    return a;
+  }
+
+  /** The partitions' addresses, built on first use. */
+  final class Addresses {
+    static final int CACHED = 4096;
+    private static final String[] BY_PARTITION = new String[CACHED];
+
+    private Addresses() {}
   }
 
   /** Hash partitioning for single-node mode (a 64-bit finalizer spreads sequential ids evenly). */
