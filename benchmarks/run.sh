@@ -10,8 +10,10 @@
 # on a fresh database, reported loudly as unavailable if it does not start), creates a hot rotation of 10
 # members (weights 1..10) in each, mints a token, runs the load harness for next-user on both and the
 # baselines (64 connections, interleaved rounds), profiles the service with JFR, runs the event-bus harness
-# and the JMH suite, and writes benchmarks/results/latest.json and benchmarks/results/latest.txt. Every
-# process it starts it stops again by its own PID.
+# and the JMH suite, and writes benchmarks/results/latest.json and benchmarks/results/latest.txt (a full run;
+# it also copies latest.json to results/full.json, the reference of quick runs) or results/quick.json and
+# results/quick.txt (QUICK=1: a quick run never overwrites a full run's results; its ratios are compared with
+# results/full.json's). Every process it starts it stops again by its own PID.
 #
 # Settings (environment): QUICK=1, JFR=0 (skip the profile), CONNECTIONS (64), DURATION / WARMUP / ROUNDS
 # (harness phases: per round, and the number of interleaved rounds), PG_URI (baselines' Postgres,
@@ -32,16 +34,20 @@ REDIS_URI="${REDIS_URI:-redis://127.0.0.1:6379}"
 DATE="$(date -u +%Y-%m-%d)"
 if [[ "$QUICK" == 1 ]]; then
   DURATION="${DURATION:-5s}"; WARMUP="${WARMUP:-3s}"; ROUNDS="${ROUNDS:-1}"; JFR_DURATION=8s; MODE=quick
+  OUT=quick; SIDE="$WORK" # quick results beside, never over, a full run's (results/latest.*, cluster.txt, ...)
 else
   # two interleaved rounds of 10 s per target (20 s measured each): load changes on this shared machine fall
   # on the service and the baselines alike
   DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-10s}"; ROUNDS="${ROUNDS:-2}"; JFR_DURATION=20s; MODE=full
+  OUT=latest; SIDE="$RESULTS"
 fi
 
 SERVICE_PIDS=()   # services started and not yet stopped
 STARTED_PG_CLUSTER=""
 STARTED_REDIS_PIDFILE=""
 BENCH_DB=""
+BENCH_DB_COMMIT=""
+BENCH_DB_CLIENT=""
 BUILD="$(mktemp -d "${TMPDIR:-/tmp}/lead-router-bench.XXXXXX")"
 
 log() { printf '\n### %s  %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -74,6 +80,12 @@ cleanup() {
   for pid in "${SERVICE_PIDS[@]}"; do stop_pid "$pid" 60; done
   if [[ -n "$BENCH_DB" ]]; then
     psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null 2>&1
+  fi
+  if [[ -n "$BENCH_DB_CLIENT" ]]; then
+    psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB_CLIENT WITH (FORCE)" >/dev/null 2>&1
+  fi
+  if [[ -n "$BENCH_DB_COMMIT" ]]; then
+    psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB_COMMIT" >/dev/null 2>&1
   fi
   if [[ -n "$STARTED_REDIS_PIDFILE" && -f "$STARTED_REDIS_PIDFILE" ]]; then
     echo "stopping the Redis this script started (pid $(cat "$STARTED_REDIS_PIDFILE"))"
@@ -234,12 +246,48 @@ else
   echo '{"status":"unavailable","reason":"Postgres is not reachable on 127.0.0.1:5432"}' >"$WORK/pgstore.json"
 fi
 
-log "load: next-user (memory store${PG_PID:+, Postgres store}) and the baselines, $CONNECTIONS connections, $ROUNDS interleaved round(s)"
+# ---- durable ack: a third service, --store postgres --ack commit on a fresh database of its own ------------
+COMMIT_PID=""
+if [[ -n "$PG_PID" ]] && [[ ${#PG_ARGS[@]} -gt 0 ]]; then
+  BENCH_DB_COMMIT="${BENCH_DB}_commit"
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $BENCH_DB_COMMIT" >/dev/null
+  COMMIT_PORT="$(free_port $((PG_PORT + 1)))"
+  if start_service commit "$COMMIT_PORT" --store postgres --ack commit \
+      --pg-uri "postgresql://postgres@127.0.0.1:5432/$BENCH_DB_COMMIT" --data-dir "$WORK/data-commit"; then
+    COMMIT_PID="$SERVICE_PID"
+    ROTATION_COMMIT="$(create_rotation "$COMMIT_PORT" "$TOKEN" || true)"
+    if [[ -n "$ROTATION_COMMIT" ]]; then
+      echo "hot rotation (Postgres store, ack=commit): $ROTATION_COMMIT"
+      PG_ARGS+=(--pgcommit-url "http://127.0.0.1:$COMMIT_PORT" --pgcommit-rotation "$ROTATION_COMMIT")
+    else
+      loud "ACK=COMMIT NOT MEASURED: POST /lead-rotations failed (see $WORK/service-commit.log)"
+    fi
+  else
+    loud "ACK=COMMIT NOT MEASURED: the service did not start with --ack commit (see $WORK/service-commit.log)"
+    stop_service "$SERVICE_PID" 10
+  fi
+else
+  loud "ACK=COMMIT NOT MEASURED: no Postgres-store service to compare it with"
+fi
+
+# ---- the services' JVM (target 4: GC, heap, JIT as the JVM resolved them) ---------------------------------
+{
+  echo "services started as: java ${SERVICE_JVM_ARGS[*]:-(no JVM flags)} -jar lead-router.jar ..."
+  jcmd "$MEMORY_PID" VM.flags 2>/dev/null | tail -n +2 | tr ' ' '\n' | grep -E \
+    'Use[A-Za-z]*GC$|HeapSize|MaxRAM|AlwaysPreTouch|TieredStopAtLevel|TieredCompilation|ParallelGCThreads|CICompilerCount|ReservedCodeCacheSize' \
+    | paste -sd' ' - | sed 's/^/resolved flags (jcmd VM.flags, memory-store service): /' \
+    || java "${SERVICE_JVM_ARGS[@]}" -XX:+PrintCommandLineFlags -version 2>&1 | head -n 1
+  java "${SERVICE_JVM_ARGS[@]}" -version 2>&1 | tail -n 1
+} >"$WORK/jvm.txt"
+cat "$WORK/jvm.txt"
+
+log "load: next-user (memory store${PG_PID:+, Postgres store}${COMMIT_PID:+, Postgres store with ack=commit}) and the baselines, $CONNECTIONS connections, $ROUNDS interleaved round(s)"
 harness --url "http://127.0.0.1:$PORT" --token "$TOKEN" --account 2311 --rotation "$ROTATION" "${PG_ARGS[@]}" \
   --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --rounds "$ROUNDS" --baselines all \
   --pg-uri "$PG_URI" --redis-uri "$REDIS_URI" --label memory --json "$WORK/http.json" | tee "$WORK/http.log" \
   || loud "THE HTTP HARNESS FAILED (see $WORK/http.log); its figures will be missing from the report"
 stop_service "$MEMORY_PID" 60
+if [[ -n "$COMMIT_PID" ]]; then stop_service "$COMMIT_PID" 60; fi
 if [[ -n "$PG_PID" ]]; then
   stop_service "$PG_PID" 60
   grep -E 'WARN|ERROR' "$WORK/service-postgres.log" | head -n 5
@@ -298,14 +346,50 @@ harness --mode eventbus --connections "$CONNECTIONS" --duration "$DURATION" --wa
 # ---- write-behind into Postgres ---------------------------------------------------------------------
 log "write-behind into Postgres, in process (picks/s, statements and position updates per pick, backlog)"
 java -cp "$BJAR" io.leadrouter.bench.WriteBehindThroughput --pg-uri "$PG_URI" --seconds "${DURATION%s}" \
-  2>"$WORK/write-behind.err" | tee "$RESULTS/write-behind.txt" \
+  2>"$WORK/write-behind.err" | tee "$SIDE/write-behind.txt" \
   || loud "THE WRITE-BEHIND BENCHMARK FAILED (see $WORK/write-behind.err)"
+
+# ---- client: lead-router-client over the event bus vs over HTTP (separate JVMs; about 60 s) -------------
+log "client: lead-router-client picks/s over the event bus vs over HTTP, beside a one-member cluster"
+CLIENT_HZ_FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+CLIENT_STARTED=$SECONDS
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  BENCH_DB_CLIENT="lr_bench_client_$(date +%Y%m%d%H%M%S)_$$"
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $BENCH_DB_CLIENT" >/dev/null
+  CLIENT_PORT="$(free_port 18180)"
+  CLIENT_HZ_PORT="$(free_port 15801)"
+  SERVICE_JVM_ARGS_SAVED=("${SERVICE_JVM_ARGS[@]}")
+  SERVICE_JVM_ARGS=($CLIENT_HZ_FLAGS "${SERVICE_JVM_ARGS_SAVED[@]}")
+  if start_service member "$CLIENT_PORT" --store postgres --pg-uri "postgresql://postgres@127.0.0.1:5432/$BENCH_DB_CLIENT" \
+      --data-dir "$WORK/data-member" --cluster --cluster-port "$CLIENT_HZ_PORT" \
+      --cluster-members "127.0.0.1:$CLIENT_HZ_PORT" --cluster-quorum 1 \
+      --cluster-secret "$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"; then
+    MEMBER_PID="$SERVICE_PID"
+    ROTATION_CLIENT="$(create_rotation "$CLIENT_PORT" "$TOKEN" || true)"
+    java $CLIENT_HZ_FLAGS -cp "$BJAR" io.leadrouter.bench.ClientThroughput --members "127.0.0.1:$CLIENT_HZ_PORT" \
+      --partitions 271 --http "http://127.0.0.1:$CLIENT_PORT" --token "$TOKEN" --account 2311 \
+      --rotation "${ROTATION_CLIENT:-0}" --in-flight 64 --duration "${CLIENT_DURATION:-5s}" --warmup 3s \
+      --rounds "${CLIENT_ROUNDS:-2}" --json "$WORK/client.json" >"$WORK/client.log" 2>&1 \
+      || loud "THE CLIENT BENCHMARK FAILED (see $WORK/client.log)"
+    grep -E '^round' "$WORK/client.log" || true
+    stop_service "$MEMBER_PID" 60
+  else
+    loud "CLIENT NOT MEASURED: the one-member cluster did not start (see $WORK/service-member.log)"
+    stop_service "$SERVICE_PID" 10
+  fi
+  SERVICE_JVM_ARGS=("${SERVICE_JVM_ARGS_SAVED[@]}")
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB_CLIENT WITH (FORCE)" >/dev/null 2>&1 \
+    && BENCH_DB_CLIENT=""
+else
+  loud "CLIENT NOT MEASURED: Postgres is missing (a cluster member needs it)"
+fi
+echo "client benchmark took $((SECONDS - CLIENT_STARTED)) s"
 
 # ---- cluster: via the owner, via a non-owner, single node ---------------------------------------------
 log "cluster forwarding: two members in one JVM vs single-node mode"
 HZ_FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 java $HZ_FLAGS -cp "$BJAR" io.leadrouter.bench.ClusterForwarding --pg-uri "$PG_URI" --seconds "${DURATION%s}" \
-  2>"$WORK/cluster.err" | tee "$RESULTS/cluster.txt" \
+  --json "$WORK/cluster.json" 2>"$WORK/cluster.err" | tee "$SIDE/cluster.txt" \
   || loud "THE CLUSTER BENCHMARK FAILED (see $WORK/cluster.err)"
 
 # ---- JMH ----------------------------------------------------------------------------------------------
@@ -320,13 +404,14 @@ if [[ -n "${JMH_ARGS:-}" ]]; then
   # shellcheck disable=SC2086
   run_jmh "$WORK/jmh-custom.json" $JMH_ARGS
 elif [[ "$QUICK" == 1 ]]; then
-  run_jmh "$WORK/jmh-quick.json" 'SchedulePick|OwnerPick|EventBusRoundTrip' -p members=10 -p weights=mixed \
-    -p inFlight=128 -wi 1 -w 1s -i 2 -r 1s
+  # the event bus at the params of its targets (cross-thread, inFlight=128) and the batch picks beside it
+  run_jmh "$WORK/jmh-quick.json" 'SchedulePick|OwnerPick|EventBusRoundTrip|BatchPick' -p members=10 -p weights=mixed \
+    -p inFlight=128 -p placement=cross-thread -wi 1 -w 1s -i 2 -r 1s
 else
   # nanosecond-scale benchmarks settle fast; the event bus and JWT get longer phases
   run_jmh "$WORK/jmh-micro.json" 'SchedulePick|ScheduleBuild|OwnerPick|Codec' -wi 2 -w 500ms -i 3 -r 1s
   # RS256 verification needs several seconds of warm-up before C2 has compiled the RSA path
-  run_jmh "$WORK/jmh-io.json" 'EventBusRoundTrip|JwtVerify' -wi 5 -w 1s -i 3 -r 1s
+  run_jmh "$WORK/jmh-io.json" 'EventBusRoundTrip|BatchPick|JwtVerify' -wi 5 -w 1s -i 3 -r 1s
 fi
 JMH_FILES="$(ls "$WORK"/jmh*.json 2>/dev/null | paste -sd, -)"
 
@@ -335,8 +420,13 @@ log "report"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
 REPORT_ARGS=(--http "$WORK/http.json" --pgstore "$WORK/pgstore.json" --eventbus "$WORK/eventbus.json"
   --jmh "$JMH_FILES" --machine "$WORK/machine.txt" --date "$DATE" --mode "$MODE"
-  --out-json "$RESULTS/latest.json" --out-txt "$RESULTS/latest.txt")
+  --out-json "$RESULTS/$OUT.json" --out-txt "$RESULTS/$OUT.txt")
 [[ -f "$WORK/jfr-top.txt" ]] && REPORT_ARGS+=(--jfr "$WORK/jfr-top.txt")
+# issue 14's other targets: cluster (7), client bus vs HTTP, JVM flags (4); a quick run against the last full one
+REPORT_ARGS+=(--cluster "$WORK/cluster.json" --client "$WORK/client.json" --jvm "$WORK/jvm.txt")
+[[ "$MODE" == quick ]] && REPORT_ARGS+=(--full "$RESULTS/full.json")
 java -cp "$BJAR" io.leadrouter.bench.Report "${REPORT_ARGS[@]}"
+# a full run is the reference that quick runs are compared with
+[[ "$MODE" == full ]] && cp "$RESULTS/latest.json" "$RESULTS/full.json"
 echo
-echo "written: $RESULTS/latest.json, $RESULTS/latest.txt (raw outputs and logs in $WORK)"
+echo "written: $RESULTS/$OUT.json, $RESULTS/$OUT.txt (raw outputs and logs in $WORK)"

@@ -29,7 +29,8 @@ import org.HdrHistogram.ConcurrentHistogram;
  * half the single-node throughput.
  *
  * <p>How to run: {@code java -cp benchmarks/target/benchmarks.jar io.leadrouter.bench.ClusterForwarding
- * [--pg-uri postgresql://postgres@127.0.0.1:5432/postgres] [--seconds 8] [--in-flight 256]}.
+ * [--pg-uri postgresql://postgres@127.0.0.1:5432/postgres] [--seconds 8] [--in-flight 256] [--json F]}; with
+ * {@code --json} the figures, ratios and targets also go to F (for {@link Report}'s {@code --cluster}).
  */
 public final class ClusterForwarding {
 
@@ -107,6 +108,31 @@ public final class ClusterForwarding {
     System.out.printf("  forwarding p99 / owner p99: %.2fx (target <= 2x: %s)%n", latency, latency <= 2 ? "MET" : "MISSED");
     System.out.printf("  replicated owner / single node throughput: %.2fx (target >= 0.5x: %s)%n", throughput,
         throughput >= 0.5 ? "MET" : "MISSED");
+    if (a.get("json") != null) {
+      java.nio.file.Files.writeString(java.nio.file.Path.of(a.get("json")),
+          json(results, inFlight, seconds, latency, throughput).encodePrettily() + "\n");
+    }
+  }
+
+  /** Every figure of the run, the two ratios and their targets, as Report reads them. */
+  private static io.vertx.core.json.JsonObject json(List<Result> results, int inFlight, int seconds, double latency,
+      double throughput) {
+    io.vertx.core.json.JsonObject r = new io.vertx.core.json.JsonObject();
+    for (Result x : results) {
+      r.put(x.label(), new io.vertx.core.json.JsonObject().put("picks_per_s", LoadRun.round(x.rate(), 1))
+          .put("p50_ms", LoadRun.round(x.p50(), 3)).put("p99_ms", LoadRun.round(x.p99(), 3)));
+    }
+    double lat = LoadRun.round(latency, 3);
+    double thr = LoadRun.round(throughput, 3);
+    return new io.vertx.core.json.JsonObject().put("tool", "ClusterForwarding").put("in_flight", inFlight)
+        .put("seconds", seconds).put("results", r)
+        .put("ratios", new io.vertx.core.json.JsonObject().put("replicated_vs_single_node", thr)
+            .put("non_owner_p99_vs_owner_p99", lat))
+        .put("targets", new io.vertx.core.json.JsonObject()
+            .put("replicated_vs_single_node", Targets.atLeast("cluster: picks/s via the owner (replicated, one "
+                + "backup) / single node, in process", 0.5, thr, "x", null))
+            .put("non_owner_p99_vs_owner_p99", Targets.atMost("cluster: p99 via a non-owner member / via the owner,"
+                + " in process", 2.0, lat, "x", null)));
   }
 
   private static RotationState rotation(PgStore store) throws Exception {

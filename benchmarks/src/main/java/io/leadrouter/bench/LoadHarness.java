@@ -48,6 +48,7 @@ import org.HdrHistogram.Histogram;
  *     [--pg-uri postgresql://postgres@127.0.0.1:5432/postgres] [--redis-uri redis://127.0.0.1:6379] \
  *     [--rounds 1] [--rewarm 3s] [--json out.json] [--label memory] \
  *     [--pgstore-url http://127.0.0.1:8081 --pgstore-rotation 1]   (a second service on the Postgres store)
+ *     [--pgcommit-url http://127.0.0.1:8082 --pgcommit-rotation 1] (a third one: Postgres store, ack=commit)
  * java -cp benchmarks.jar io.leadrouter.bench.LoadHarness --mode eventbus [--connections 64] ...
  * </pre>
  */
@@ -59,6 +60,7 @@ public final class LoadHarness {
 
   static final String NEXT_USER = "next-user";
   static final String NEXT_USER_PG_STORE = "next-user-pg-store";
+  static final String NEXT_USER_PG_COMMIT = "next-user-pg-commit";
   static final String CEILING = "http-ceiling";
   static final String BARE = "bare-vertx";
   static final String PG_ROW_LOCK = "pg-row-lock";
@@ -134,6 +136,10 @@ public final class LoadHarness {
     if (o.pgstoreUrl != null) {
       // a second instance of the service, on the Postgres store, driven in the same rounds
       nextUserTarget(targets, NEXT_USER_PG_STORE, o.pgstoreUrl, o.pgstoreRotation, headers);
+    }
+    if (o.pgcommitUrl != null) {
+      // a third instance, on the Postgres store with ack=commit (answers once the pick is committed)
+      nextUserTarget(targets, NEXT_USER_PG_COMMIT, o.pgcommitUrl, o.pgcommitRotation, headers);
     }
     Map<String, Integer> index = index(members);
     if (o.baselines.contains("ceiling")) {
@@ -249,13 +255,21 @@ public final class LoadHarness {
 
   /**
    * Runs every target {@code --rounds} times, interleaved (round 1: all targets, round 2: all targets in an order
-   * turned by one, ...), so that a change in the shared machine's load falls on all of them alike. The first round of a target warms
-   * up for {@code --warmup}, later ones for {@code --rewarm}; counts, latencies and picks add up over rounds.
+   * turned by one, ...), so that a change in the shared machine's load falls on all of them alike. Before the
+   * first measured round a warm-up pass drives every target for {@code --warmup} (nothing measured), so that the
+   * first target measured does not alone pay the JIT warm-up of this JVM and of its server; then each target of
+   * each round warms up again for {@code --rewarm} before it is measured. Counts, latencies and picks add up
+   * over rounds.
    */
   private void runRounds(List<Target> targets) throws Exception {
     Map<String, LoadRun> runs = new LinkedHashMap<>();
     for (Target t : targets) {
       runs.put(t.name, new LoadRun(t.name, t.picks));
+    }
+    System.out.printf("%n-- warm-up pass: every target for %.1f s before the first measured round%n",
+        o.warmupMs / 1000.0);
+    for (Target t : targets) {
+      measure(runs.get(t.name), t.drivers, o.warmupMs, 0);
     }
     for (int round = 1; round <= o.rounds; round++) {
       // the order turns from round to round, so that no target is always the first (paying the JIT warm-up of
@@ -265,7 +279,7 @@ public final class LoadHarness {
         if (o.rounds > 1) {
           System.out.printf("%n-- round %d of %d", round, o.rounds);
         }
-        measure(runs.get(t.name), t.drivers, round == 1 ? o.warmupMs : o.rewarmMs);
+        measure(runs.get(t.name), t.drivers, o.rewarmMs, o.durationMs);
       }
     }
     for (Target t : targets) {
@@ -481,8 +495,9 @@ public final class LoadHarness {
 
   // ---- one measured target ----------------------------------------------------------------------------
 
-  /** One round of one target: fresh drivers, warm-up, measurement, drain. */
-  private void measure(LoadRun run, Function<LoadRun, List<Driver>> factory, long warmupMs) throws Exception {
+  /** One round of one target: fresh drivers, warm-up, measurement ({@code durationMs} 0: none), drain. */
+  private void measure(LoadRun run, Function<LoadRun, List<Driver>> factory, long warmupMs, long durationMs)
+      throws Exception {
     String name = run.name;
     run.rewarm();
     String loadBefore = loadAverage();
@@ -490,7 +505,7 @@ public final class LoadHarness {
     System.out.printf("%n== %s: %d %s, %s, warm-up %.1f s, measure %d s%n", name, o.connections,
         o.mode.equals("eventbus") ? "requests in flight" : "connections",
         o.rate > 0 ? "open loop at " + (long) o.rate + " req/s" : "closed loop (max rate)",
-        warmupMs / 1000.0, o.durationMs / 1000);
+        warmupMs / 1000.0, durationMs / 1000);
     List<String> ids = new ArrayList<>();
     for (Driver d : drivers) {
       ids.add(vertx.deployVerticle(d, new DeploymentOptions()).await(60, TimeUnit.SECONDS));
@@ -506,9 +521,17 @@ public final class LoadHarness {
           (ok - lastOk) / 1.0, run.errorsSoFar());
       lastOk = ok;
     }
+    if (durationMs == 0) { // the warm-up pass: drain, and on to the next target
+      run.endWarmup();
+      Driver.drained(vertx, run, o.timeoutMs + 5_000).await(o.timeoutMs + 10_000, TimeUnit.MILLISECONDS);
+      for (String id : ids) {
+        vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+      }
+      return;
+    }
     run.startMeasuring();
     long start = System.nanoTime();
-    long end = start + o.durationMs * 1_000_000;
+    long end = start + durationMs * 1_000_000;
     tick = start;
     lastOk = run.okSoFar();
     long lastTick = start;
@@ -579,6 +602,7 @@ public final class LoadHarness {
       Double next = rps(NEXT_USER);
       ratios.put("vs_redis_lua", ratio(next, rps(REDIS_LUA)))
           .put("pg_store_vs_memory_store", ratio(rps(NEXT_USER_PG_STORE), next))
+          .put("ack_commit_vs_memory", ratio(rps(NEXT_USER_PG_COMMIT), rps(NEXT_USER_PG_STORE)))
           .put("vs_postgres_row_lock", ratio(next, rps(PG_ROW_LOCK)))
           .put("vs_postgres_update_returning", ratio(next, rps(PG_RETURNING)))
           .put("vs_http_ceiling", ratio(next, rps(CEILING)))
@@ -597,6 +621,10 @@ public final class LoadHarness {
               ratios.getDouble("ceiling_vs_bare_vertx"), "x", rps(CEILING) == null ? why(CEILING, null) : why(BARE, null)))
           .put("p99_vs_bare_vertx", Targets.atMost("next-user p99 / bare Vert.x server p99", 2.0,
               ratios.getDouble("p99_vs_bare_vertx"), "x", why(BARE, null)))
+          .put("ack_commit_vs_memory", Targets.atLeast("next-user req/s with ack=commit / with ack=memory (both "
+              + "on the Postgres store, fresh databases, same rounds)", 0.5, ratios.getDouble("ack_commit_vs_memory"),
+              "x", rps(NEXT_USER_PG_COMMIT) == null ? "no --pgcommit-url service"
+                  : rps(NEXT_USER_PG_STORE) == null ? "no --pgstore-url service" : null))
           .put("next_user_p99_ms", Targets.atMost("next-user p99 latency at " + o.connections + " connections",
               5.0, p99(NEXT_USER), " ms", null));
     }
@@ -605,6 +633,7 @@ public final class LoadHarness {
         .put("label", o.label)
         .put("url", o.mode.equals("http") ? o.url : null)
         .put("pgstore_url", o.pgstoreUrl)
+        .put("pgcommit_url", o.pgcommitUrl)
         .put("rotation", o.rotation)
         .put("account", o.account)
         .put("connections", o.connections)
@@ -612,6 +641,7 @@ public final class LoadHarness {
         .put("duration_s", o.durationMs / 1000.0)
         .put("rounds", o.rounds)
         .put("rewarm_s", o.rewarmMs / 1000.0)
+        .put("warmup_pass", "every target for warmup_s before round 1, then rewarm_s before each measurement")
         .put("rate", o.rate > 0 ? o.rate : "max")
         .put("client_threads", o.clientThreads)
         .put("baseline_threads", o.baselineThreads)
@@ -661,7 +691,7 @@ public final class LoadHarness {
       long durationMs, long warmupMs, double rate, List<String> baselines, String jwtSecret, String pgUri,
       String redisUri, int pgPool, int redisPool, int clientThreads, int baselineThreads, long timeoutMs,
       boolean startServices, String json, String label, int[] weights, int rounds, long rewarmMs, String pgstoreUrl,
-      String pgstoreRotation) {
+      String pgstoreRotation, String pgcommitUrl, String pgcommitRotation) {
 
     static final List<String> ALL_BASELINES = List.of("bare", "ceiling", PG_ROW_LOCK, PG_RETURNING, REDIS_LUA);
 
@@ -694,7 +724,7 @@ public final class LoadHarness {
       List<String> known = List.of("mode", "url", "token", "account", "rotation", "connections", "duration",
           "warmup", "rate", "baselines", "jwt-secret", "pg-uri", "redis-uri", "pg-pool", "redis-pool",
           "client-threads", "baseline-threads", "timeout", "start-services", "json", "label", "weights", "rounds",
-          "rewarm", "pgstore-url", "pgstore-rotation");
+          "rewarm", "pgstore-url", "pgstore-rotation", "pgcommit-url", "pgcommit-rotation");
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         if (!a.startsWith("--")) {
@@ -743,7 +773,9 @@ public final class LoadHarness {
           LoadRun.parseDuration(v.get("timeout")), Boolean.parseBoolean(v.get("start-services")), v.get("json"),
           v.get("label"), weights, positive(v, "rounds"), LoadRun.parseDuration(v.get("rewarm")),
           v.get("pgstore-url") == null ? null : v.get("pgstore-url").replaceAll("/+$", ""),
-          v.get("pgstore-rotation"));
+          v.get("pgstore-rotation"),
+          v.get("pgcommit-url") == null ? null : v.get("pgcommit-url").replaceAll("/+$", ""),
+          v.get("pgcommit-rotation"));
     }
 
     private static int positive(Map<String, String> v, String k) {

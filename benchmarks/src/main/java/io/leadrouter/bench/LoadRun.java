@@ -78,6 +78,11 @@ final class LoadRun {
     phase = Phase.WARMUP;
   }
 
+  /** Ends a warm-up-only pass (nothing measured, no round counted): the drivers stop sending. */
+  void endWarmup() {
+    phase = Phase.DRAIN;
+  }
+
   void startMeasuring() {
     recorder.getIntervalHistogram(); // drop warm-up latencies
     measureStart = System.nanoTime();

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  *
  * <p>Usage (benchmarks/run.sh calls it): {@code java -cp benchmarks.jar io.leadrouter.bench.Report --http F
  * [--pgstore F] [--eventbus F] [--jmh F[,F...]] [--machine F] [--jfr F] [--date D] [--mode full|quick]
- * --out-json F --out-txt F}.
+ * [--cluster F] [--client F] [--jvm F] [--full F] --out-json F --out-txt F}; {@code --full}: the last full
+ * run's JSON, which a quick run's ratios are compared with (see {@link IssueTargets}).
  */
 public final class Report {
 
@@ -39,6 +40,9 @@ public final class Report {
     }
     String machine = text(o.get("machine"));
     String jfr = text(o.get("jfr"));
+    JsonObject cluster = json(o.get("cluster"));
+    JsonObject client = json(o.get("client"));
+    String jvm = text(o.get("jvm"));
 
     JsonObject report = new JsonObject()
         .put("date", o.getOrDefault("date", java.time.LocalDate.now().toString()))
@@ -55,7 +59,7 @@ public final class Report {
       ratios.mergeIn(http.getJsonObject("ratios", new JsonObject()));
       targets.mergeIn(http.getJsonObject("targets", new JsonObject()));
       JsonObject r = http.getJsonObject("results", new JsonObject());
-      for (String t : List.of(LoadHarness.NEXT_USER, LoadHarness.CEILING, LoadHarness.BARE, LoadHarness.PG_ROW_LOCK,
+      for (String t : List.of(LoadHarness.NEXT_USER, LoadHarness.NEXT_USER_PG_COMMIT, LoadHarness.CEILING, LoadHarness.BARE, LoadHarness.PG_ROW_LOCK,
           LoadHarness.PG_RETURNING, LoadHarness.REDIS_LUA)) {
         JsonObject x = r.getJsonObject(t);
         headline.put(t.replace('-', '_') + "_rps", x == null ? null : x.getDouble("throughput_rps"));
@@ -152,8 +156,6 @@ public final class Report {
         .put("jmh_eventbus_pick_cross_thread_best_ops_s", busCross)
         .put("jmh_eventbus_pick_same_thread_best_ops_s", busSame)
         .put("jmh_eventbus_echo_cross_thread_best_ops_s", echoCross);
-    ratios.put("jmh_eventbus_pick_vs_echo", busCross == null || echoCross == null ? null
-        : LoadRun.round(busCross / echoCross, 3));
     String noJmh = jmhRows.isEmpty() ? "JMH not run" : "benchmark not in this JMH run";
     targets.put("eventbus_picks_per_s", Targets.atLeast("RotationService.pick over the local event bus, "
         + "cross-thread, best in-flight setting (JMH EventBusRoundTripBenchmark)", 1_000_000, busCross,
@@ -161,6 +163,15 @@ public final class Report {
     targets.put("schedule_pick_per_s", Targets.atLeast("Schedule pick, slowest of the members x weights sweep "
         + "(JMH SchedulePickBenchmark)", 100_000_000, pickMin, " picks/s", noJmh));
 
+    // issue 14's targets from the other runs: JMH at fixed params and batches, cluster, client, JVM, quick vs full
+    IssueTargets.jmh(jmhRows, headline, ratios, targets);
+    IssueTargets.cluster(cluster, ratios, targets, missing);
+    IssueTargets.client(client, ratios, targets);
+    report.put("cluster", cluster).put("client", client)
+        .put("jvm", jvm == null ? null : new JsonArray(List.of(jvm.split("\n"))));
+    if ("quick".equals(report.getString("mode"))) {
+      report.put("quick_vs_full", IssueTargets.quickVsFull(ratios, json(o.get("full"))));
+    }
     report.put("headline", headline).put("ratios", ratios).put("targets", targets).put("missing", missing);
     if (jfr != null) {
       report.put("jfr_top_frames", new JsonArray(List.of(jfr.split("\n"))));
@@ -236,6 +247,7 @@ public final class Report {
       b.append(String.format("  %-48s %-36s %18s ± %-14s %s%n", r.getString("benchmark"), params.toString().trim(),
           num(r.getDouble("score")), num(r.getDouble("error")), r.getString("unit")));
     }
+    b.append(IssueTargets.text(report));
     b.append("\nHeadline\n");
     report.getJsonObject("headline").forEach(e -> b.append(String.format("  %-44s %s%n", e.getKey(),
         e.getValue() instanceof Number n ? num(n.doubleValue()) : e.getValue())));
@@ -249,6 +261,9 @@ public final class Report {
           t.getValue("measured") == null ? "-" : num(t.getDouble("measured")) + t.getString("unit"),
           Targets.verdict(t)));
     });
+    if (report.containsKey("quick_vs_full")) {
+      b.append("\nQuick vs full: ").append(report.getJsonObject("quick_vs_full").getString("verdict")).append('\n');
+    }
     if (jfr != null) {
       b.append("\nJFR: hottest frames in the service under next-user load (top of stack, sample count)\n")
           .append(indent(jfr)).append("\n");
@@ -277,7 +292,7 @@ public final class Report {
     }
     JsonObject settings = s.getJsonObject("settings", new JsonObject());
     b.append(String.format("  (%s connections/in-flight; %s round(s) per target, interleaved, each %s s measured after"
-            + " %s s warm-up (%s s from round 2); rate %s; baselines auth: %s)%n",
+            + " a warm-up pass of %s s per target and %s s re-warm-up; rate %s; baselines auth: %s)%n",
         settings.getValue("connections"), settings.getValue("rounds"), settings.getValue("duration_s"),
         settings.getValue("warmup_s"), settings.getValue("rewarm_s"), settings.getValue("rate"),
         settings.getValue("baselines_auth")));
