@@ -19,7 +19,8 @@
 # (harness phases: per round, and the number of interleaved rounds), PG_URI (baselines' Postgres,
 # postgresql://postgres@127.0.0.1:5432/postgres), REDIS_URI (redis://127.0.0.1:6379), JMH_ARGS (replaces the
 # JMH selection and settings), KEEP_BUILD=1 (keep the temporary build directory), SERVICE_SOURCE=head (build
-# the service from the last commit instead of the working tree).
+# the service from the last commit instead of the working tree), CLIENT_DURATION (5s) / CLIENT_ROUNDS (2; 1
+# when QUICK=1) for the client benchmark.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +36,7 @@ DATE="$(date -u +%Y-%m-%d)"
 if [[ "$QUICK" == 1 ]]; then
   DURATION="${DURATION:-5s}"; WARMUP="${WARMUP:-3s}"; ROUNDS="${ROUNDS:-1}"; JFR_DURATION=8s; MODE=quick
   OUT=quick; SIDE="$WORK" # quick results beside, never over, a full run's (results/latest.*, cluster.txt, ...)
+  CLIENT_ROUNDS="${CLIENT_ROUNDS:-1}" # the client benchmark within a minute (2 rounds took 66 s at load 10)
 else
   # two interleaved rounds of 10 s per target (20 s measured each): load changes on this shared machine fall
   # on the service and the baselines alike
@@ -209,7 +211,7 @@ harness() { java -cp "$BJAR" io.leadrouter.bench.LoadHarness "$@"; }
 
 TOKEN="$(java -jar "$JAR" token --account 2311 --sub bench@example.com --ttl 2h)"
 
-log "the service twice: --store memory, and --store postgres (write-behind) on a fresh database"
+log "the service three times: --store memory; --store postgres (write-behind) and --ack commit, each on a fresh database"
 SERVICE_JVM_ARGS=()
 PORT="$(free_port 18080)"
 start_service memory "$PORT" --store memory || { tail -20 "$WORK/service-memory.log"; loud "THE SERVICE DID NOT START"; exit 1; }
@@ -274,7 +276,7 @@ fi
 {
   echo "services started as: java ${SERVICE_JVM_ARGS[*]:-(no JVM flags)} -jar lead-router.jar ..."
   jcmd "$MEMORY_PID" VM.flags 2>/dev/null | tail -n +2 | tr ' ' '\n' | grep -E \
-    'Use[A-Za-z]*GC$|HeapSize|MaxRAM|AlwaysPreTouch|TieredStopAtLevel|TieredCompilation|ParallelGCThreads|CICompilerCount|ReservedCodeCacheSize' \
+    'Use[A-Za-z0-9]*GC$|HeapSize|MaxRAM|AlwaysPreTouch|TieredStopAtLevel|TieredCompilation|ParallelGCThreads|CICompilerCount|ReservedCodeCacheSize' \
     | paste -sd' ' - | sed 's/^/resolved flags (jcmd VM.flags, memory-store service): /' \
     || java "${SERVICE_JVM_ARGS[@]}" -XX:+PrintCommandLineFlags -version 2>&1 | head -n 1
   java "${SERVICE_JVM_ARGS[@]}" -version 2>&1 | tail -n 1

@@ -34,7 +34,9 @@ final class IssueTargets {
         case "EventBusRoundTripBenchmark.pick" -> pick = atParams ? s : pick;
         case "EventBusRoundTripBenchmark.baselineEcho" -> echo = atParams ? s : echo;
         case "BatchPickBenchmark.batch" -> {
-          if ("10".equals(p.getString("count"))) {
+          if (s == null) {
+            continue;
+          } else if ("10".equals(p.getString("count"))) {
             batch10 = s * 10;
           } else if ("100".equals(p.getString("count"))) {
             batch100 = s * 100;
