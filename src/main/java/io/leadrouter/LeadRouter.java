@@ -9,6 +9,7 @@ import io.leadrouter.http.HttpApiVerticle;
 import io.leadrouter.http.HttpLimits;
 import io.leadrouter.ops.ManagementVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.leadrouter.owner.LocalOwners;
 import io.leadrouter.owner.OwnerSettings;
 import io.leadrouter.owner.PartitionOwnerVerticle;
 import io.leadrouter.owner.Partitioner;
@@ -18,6 +19,7 @@ import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.Storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.leadrouter.ops.Metrics;
 import io.leadrouter.ops.Readiness;
@@ -89,8 +91,11 @@ public final class LeadRouter {
     // a member signs the commands it sends other members and takes only signed ones (the trust boundary)
     vertx.eventBus().registerCodec(cluster == null ? new RotationCodec()
         : new RotationCodec(CommandSigner.of(config.clusterSecret())));
+    // a single node hands commands to its owners directly, unless tracing follows them over the event bus
+    LocalOwners local = cluster == null && ((VertxInternal) vertx).tracer() == null
+        ? new LocalOwners(partitioner.partitionCount()) : null;
     RotationService service = cluster == null
-        ? new RotationService(vertx, partitioner, config.requestTimeoutMs())
+        ? new RotationService(vertx, partitioner, config.requestTimeoutMs(), local)
         : new RotationService(vertx, partitioner, config.requestTimeoutMs(), cluster.owners());
     Storage storage = stores.storage();
     // the directory as this node's owners see it; the edges write users through it so that it sees every change
@@ -114,7 +119,7 @@ public final class LeadRouter {
       OwnerStatus status = new OwnerStatus();
       app.owners.add(status);
       owners.add(vertx.deployVerticle(cluster == null
-          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, clock, metrics, status)
+          ? new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, clock, metrics, status, local)
           : new PartitionOwnerVerticle(i, partitioner, storage.rotations(), owned, clock, metrics, status,
               cluster.ownership(), cluster.replica())));
     }

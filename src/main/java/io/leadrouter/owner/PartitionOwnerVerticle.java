@@ -52,6 +52,9 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private final OwnerStatus status;
   private final Ownership ownership;
   private final Replica replica;
+  /** Single node: where this owner enters its partitions for commands sent without the event bus, or null. */
+  private final LocalOwners local;
+  private final io.vertx.core.Handler<Message<Command>> handler = this::onCommand;
   private final Map<Integer, MessageConsumer<Command>> hosted = new HashMap<>();
   /**
    * Consumers of partitions handed over, kept registered for {@code RELEASE_DELAY_MS}: the event bus drops a
@@ -70,12 +73,24 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   /** Single node: hosts every partition, acknowledges picks from memory. */
   public PartitionOwnerVerticle(int index, Partitioner partitioner, RotationStore store, OwnerSettings settings,
       Clock clock, Metrics metrics, OwnerStatus status) {
-    this(index, partitioner, store, settings, clock, metrics, status, Ownership.everything(), null);
+    this(index, partitioner, store, settings, clock, metrics, status, Ownership.everything(), null, null);
+  }
+
+  /** Single node whose partitions are entered in {@code local} too (see {@link LocalOwners}). */
+  public PartitionOwnerVerticle(int index, Partitioner partitioner, RotationStore store, OwnerSettings settings,
+      Clock clock, Metrics metrics, OwnerStatus status, LocalOwners local) {
+    this(index, partitioner, store, settings, clock, metrics, status, Ownership.everything(), null, local);
   }
 
   /** Cluster member: hosts what {@code ownership} says, acknowledges picks once {@code replica} has them. */
   public PartitionOwnerVerticle(int index, Partitioner partitioner, RotationStore store, OwnerSettings settings,
       Clock clock, Metrics metrics, OwnerStatus status, Ownership ownership, Replica replica) {
+    this(index, partitioner, store, settings, clock, metrics, status, ownership, replica, null);
+  }
+
+  private PartitionOwnerVerticle(int index, Partitioner partitioner, RotationStore store, OwnerSettings settings,
+      Clock clock, Metrics metrics, OwnerStatus status, Ownership ownership, Replica replica, LocalOwners local) {
+    this.local = local;
     this.metrics = metrics;
     this.status = status;
     this.index = index;
@@ -134,6 +149,9 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (local != null) { // from now on commands go by the event bus, and find no consumer once unregistered
+      hosted.keySet().forEach(local::leave);
+    }
     stopWatching.run();
     List<Future<Void>> unregistered = new ArrayList<>();
     hosted.values().forEach(c -> unregistered.add(c.unregister()));
@@ -170,9 +188,12 @@ public final class PartitionOwnerVerticle extends VerticleBase {
     }
     String address = Partitioner.address(partition);
     MessageConsumer<Command> c = settings.clustered()
-        ? vertx.eventBus().consumer(address, this::onCommand)
-        : vertx.eventBus().localConsumer(address, this::onCommand);
+        ? vertx.eventBus().consumer(address, handler)
+        : vertx.eventBus().localConsumer(address, handler);
     hosted.put(partition, c);
+    if (local != null) { // a local consumer is registered at once
+      local.serve(partition, context, handler);
+    }
     return c.completion().recover(e -> {
       // the cluster-wide registration may not have happened (e.g. its backup did not confirm during a
       // migration): no member would route the partition here, so drop it and register it again

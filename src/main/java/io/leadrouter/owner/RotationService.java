@@ -51,6 +51,8 @@ public final class RotationService {
   private final OwnerWatch watch;
   private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong attempts = new AtomicLong();
+  /** Single node: the owners reached without the event bus, or null. */
+  private Direct direct;
 
   /** A command sent to {@code owner}, whose answer is {@code answer}. */
   private record InFlight(Object owner, Context context, Promise<Object> answer) {}
@@ -58,6 +60,15 @@ public final class RotationService {
   /** Single node: the owners are in this process and never move. */
   public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs) {
     this(vertx, partitioner, timeoutMs, false, OwnerWatch.none());
+  }
+
+  /**
+   * Single node whose owners enter their partitions in {@code local}: commands go to them directly, not
+   * through the event bus (see {@link LocalOwners}); with {@code local} null, through the event bus.
+   */
+  public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, LocalOwners local) {
+    this(vertx, partitioner, timeoutMs, false, OwnerWatch.none());
+    this.direct = local == null ? null : new Direct(vertx, local, timeoutMs);
   }
 
   /** Cluster member: resends while partitions move, fails over at once when an owner's member leaves. */
@@ -167,7 +178,13 @@ public final class RotationService {
     if (resend) {
       return (Future<T>) sendUntil(command, System.nanoTime() + timeoutMs * 1_000_000, 5, false);
     }
-    String address = Partitioner.address(partitioner.partitionOf(command.rotationId()));
+    int partition = partitioner.partitionOf(command.rotationId());
+    String address = Partitioner.address(partition);
+    Future<Object> answer = direct == null ? null : direct.send(partition, address, command);
+    if (answer != null) {
+      return answer.transform(ar -> ar.succeeded() ? Future.succeededFuture((T) ar.result())
+          : Future.failedFuture(translate(ar.cause())));
+    }
     return vertx.eventBus().request(address, command, options)
         .transform(ar -> ar.succeeded() ? Future.succeededFuture((T) ar.result().body())
             : Future.failedFuture(translate(ar.cause())));

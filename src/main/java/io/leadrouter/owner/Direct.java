@@ -1,0 +1,64 @@
+package io.leadrouter.owner;
+
+import io.leadrouter.rotation.Rotation.Command;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Commands handed to the owners of this process directly ({@link LocalOwners}), answered on the sender's
+ * context. Each has the time the event bus would give it: all share one timeout, so they expire in the order
+ * they were sent, and one timer per {@link #SWEEP_MS} fails those past it (a 503, as a timed-out event-bus
+ * request) instead of a timer per command.
+ */
+final class Direct {
+
+  static final long SWEEP_MS = 50;
+
+  private final Vertx vertx;
+  private final LocalOwners owners;
+  private final long timeoutNanos;
+  private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+
+  private record Waiting(long deadline, Promise<Object> answer) {}
+
+  Direct(Vertx vertx, LocalOwners owners, long timeoutMs) {
+    this.vertx = vertx;
+    this.owners = owners;
+    this.timeoutNanos = timeoutMs * 1_000_000;
+  }
+
+  /** The owner's answer, or null when no owner in this process serves {@code partition} (use the event bus). */
+  Future<Object> send(int partition, String address, Command command) {
+    LocalOwners.Owner owner = owners.of(partition);
+    if (owner == null) {
+      return null;
+    }
+    Promise<Object> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    waiting.add(new Waiting(System.nanoTime() + timeoutNanos, answer));
+    if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+      // on a context of its own: a sender's (an HTTP verticle's) would take the timer along when undeployed
+      ((VertxInternal) vertx).createEventLoopContext().setPeriodic(SWEEP_MS, id -> sweep());
+    }
+    owner.context().runOnContext(v -> owner.handler().handle(new LocalCommand(address, command, answer)));
+    return answer.future();
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Waiting w = waiting.peek(); w != null; w = waiting.peek()) {
+      if (!w.answer().future().isComplete() && w.deadline() - now > 0) {
+        return; // the oldest still has time: every later one has more
+      }
+      waiting.poll();
+      w.answer().tryFail(new ReplyException(ReplyFailure.TIMEOUT, "timed out waiting for the owner's answer"));
+    }
+  }
+}

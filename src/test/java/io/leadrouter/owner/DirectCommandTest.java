@@ -1,0 +1,102 @@
+package io.leadrouter.owner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.RotationState;
+import io.leadrouter.rotation.Status;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A single node hands commands to the owners of its process without the event bus ({@link LocalOwners}):
+ * the owner's handler runs on the owner's event loop, its answer (or failure) reaches the sender on the
+ * sender's context, an owner that never answers costs the sender its timeout (503) as on the event bus, and
+ * a partition no owner has entered goes by the event bus.
+ */
+@ExtendWith(VertxExtension.class)
+class DirectCommandTest {
+
+  private static final Partitioner PARTITIONER = Partitioner.hashing(7);
+  private static final long ROTATION = 42;
+  private static final RotationState STATE = new RotationState(ROTATION, "2311", "r", Status.ACTIVE, null,
+      List.of(new Member(1, "a@example.com", "a", 1)), 0, 0, Instant.EPOCH, Instant.EPOCH, "t", "t");
+
+  @Test
+  void theOwnerRunsTheCommandOnItsLoopAndTheAnswerReturnsOnTheSendersContext(Vertx vertx) throws Exception {
+    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
+    Context owner = vertx.getOrCreateContext();
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    local.serve(PARTITIONER.partitionOf(ROTATION), owner, m -> {
+      ranOn.set(Thread.currentThread());
+      assertThat(m.address()).isEqualTo(Partitioner.address(PARTITIONER.partitionOf(ROTATION)));
+      m.reply(STATE, Messages.OPTIONS);
+    });
+    Thread ownerThread = runOn(owner);
+    RotationService service = new RotationService(vertx, PARTITIONER, 5_000, local);
+
+    Context sender = vertx.getOrCreateContext();
+    CompletableFuture<Object[]> answered = new CompletableFuture<>();
+    sender.runOnContext(v -> service.get("2311", ROTATION).onComplete(ar ->
+        answered.complete(new Object[] {ar.result(), Vertx.currentContext(), ar.cause()})));
+    Object[] got = answered.get(10, TimeUnit.SECONDS);
+    assertThat(got[2]).isNull();
+    assertThat(got[0]).isSameAs(STATE);
+    assertThat(got[1]).isSameAs(sender);
+    assertThat(ranOn.get()).isSameAs(ownerThread);
+  }
+
+  @Test
+  void aFailureReplyIsTheOwnersAnswerAsOnTheEventBus(Vertx vertx) {
+    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
+    local.serve(PARTITIONER.partitionOf(ROTATION), vertx.getOrCreateContext(), m -> m.fail(404, "no rotation 42"));
+    RotationService service = new RotationService(vertx, PARTITIONER, 5_000, local);
+    assertThatThrownBy(() -> service.get("2311", ROTATION).await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(ServiceException.class, e -> {
+          assertThat(e.status()).isEqualTo(404);
+          assertThat(e.getMessage()).isEqualTo("no rotation 42");
+        });
+  }
+
+  @Test
+  void anOwnerThatNeverAnswersCostsTheTimeout(Vertx vertx) {
+    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
+    local.serve(PARTITIONER.partitionOf(ROTATION), vertx.getOrCreateContext(), m -> { });
+    RotationService service = new RotationService(vertx, PARTITIONER, 300, local);
+    assertThatThrownBy(() -> service.get("2311", ROTATION).await(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(ServiceException.class, e -> {
+          assertThat(e.status()).isEqualTo(503);
+          assertThat(e.getMessage()).contains("did not answer in time");
+        });
+  }
+
+  @Test
+  void aPartitionWithNoLocalOwnerGoesByTheEventBus(Vertx vertx) throws Exception {
+    vertx.eventBus().registerCodec(new RotationCodec());
+    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
+    String address = Partitioner.address(PARTITIONER.partitionOf(ROTATION));
+    vertx.eventBus().localConsumer(address, m -> m.reply(STATE, Messages.OPTIONS)).completion()
+        .await(10, TimeUnit.SECONDS);
+    RotationService service = new RotationService(vertx, PARTITIONER, 5_000, local);
+    assertThat(service.get("2311", ROTATION).await(10, TimeUnit.SECONDS)).isEqualTo(STATE);
+    // an owner that left its partitions (stopping) is not reached directly either
+    local.serve(PARTITIONER.partitionOf(ROTATION), vertx.getOrCreateContext(), m -> m.fail(500, "not me"));
+    local.leave(PARTITIONER.partitionOf(ROTATION));
+    assertThat(service.get("2311", ROTATION).await(10, TimeUnit.SECONDS)).isEqualTo(STATE);
+  }
+
+  private static Thread runOn(Context context) throws Exception {
+    CompletableFuture<Thread> thread = new CompletableFuture<>();
+    context.runOnContext(v -> thread.complete(Thread.currentThread()));
+    return thread.get(10, TimeUnit.SECONDS);
+  }
+}
