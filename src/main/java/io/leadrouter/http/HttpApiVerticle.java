@@ -79,7 +79,10 @@ public final class HttpApiVerticle extends VerticleBase {
     HeaderDeadline headers = new HeaderDeadline(vertx, limits.headerTimeoutMs());
     // no h2c: while it sniffs for the HTTP/2 preface, a connection has no HttpConnection yet, so the header
     // deadline could not close one that never sends a whole request line (nothing here speaks HTTP/2)
+    // no WebSocket compression either: nothing here speaks WebSocket, and offering it puts an extension
+    // handler in every connection's pipeline that looks at every request and response
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false)
+            .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false)
             .setIdleTimeout(limits.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
         .connectionHandler(headers::opened)
         .requestHandler(request -> {
