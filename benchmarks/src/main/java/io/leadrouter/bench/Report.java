@@ -17,7 +17,7 @@ import java.util.TreeMap;
  *
  * <p>Usage (benchmarks/run.sh calls it): {@code java -cp benchmarks.jar io.leadrouter.bench.Report --http F
  * [--pgstore F] [--eventbus F] [--jmh F[,F...]] [--machine F] [--jfr F] [--date D] [--mode full|quick]
- * --out-json F --out-txt F}.
+ * [--scale F] [--warmup F] --out-json F --out-txt F}.
  */
 public final class Report {
 
@@ -161,6 +161,9 @@ public final class Report {
     targets.put("schedule_pick_per_s", Targets.atLeast("Schedule pick, slowest of the members x weights sweep "
         + "(JMH SchedulePickBenchmark)", 100_000_000, pickMin, " picks/s", noJmh));
 
+    // scale of one node and warm-up after readiness (NodeScale, WarmUp): see ScaleReport
+    ScaleReport.merge(report, json(o.get("scale")), json(o.get("warmup")), headline, targets, missing);
+
     report.put("headline", headline).put("ratios", ratios).put("targets", targets).put("missing", missing);
     if (jfr != null) {
       report.put("jfr_top_frames", new JsonArray(List.of(jfr.split("\n"))));
@@ -224,6 +227,7 @@ public final class Report {
     if (bus != null) {
       b.append("Event bus (in-process node, --mode eventbus)\n").append(harnessTable(bus)).append("\n");
     }
+    b.append(ScaleReport.text(report));
     b.append("JMH (scores: ops/s unless the unit says otherwise)\n");
     JsonArray jmh = report.getJsonArray("jmh");
     if (jmh.isEmpty()) {
