@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public final class WarmUp {
     String secret = Fixtures.randomSecret();
     Vertx vertx = Vertx.vertx();
     Process service = null;
+    Path dir = Files.createTempDirectory("lr-warmup");
     try {
       warmClient(vertx, connections, clientWarmup);
       String token = token(java, jar, secret);
@@ -67,7 +69,7 @@ public final class WarmUp {
       cmd.addAll(List.of("-jar", jar, "--store", "memory", "--http-host", "127.0.0.1", "--http-port",
           String.valueOf(port)));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-          .directory(Files.createTempDirectory("lr-warmup").toFile());
+          .directory(dir.toFile());
       pb.environment().put("LEADROUTER_JWT_SECRET", secret);
       long launched = System.nanoTime();
       service = pb.start();
@@ -94,6 +96,9 @@ public final class WarmUp {
     } finally {
       if (service != null) {
         stop(service);
+      }
+      try (var files = Files.walk(dir)) { // the service's working directory (its data dir)
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
       vertx.close().await(30, TimeUnit.SECONDS);
     }
