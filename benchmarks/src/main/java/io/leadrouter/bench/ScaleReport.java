@@ -50,6 +50,10 @@ final class ScaleReport {
         + " seconds from /health/ready 200 to a 1 s bucket at 90 % of steady (WarmUp)", 10, seconds, " s",
         !warmed ? w.getString("status") + ": " + w.getString("reason")
             : "never reached 90 % of steady within the run"));
+    if (Boolean.TRUE.equals(w.getBoolean("still_rising"))) {
+      targets.getJsonObject("warmup_seconds_to_90pct").put("note", "throughput still rising at the end of the run:"
+          + " too short for a steady state, not comparable with a full run");
+    }
   }
 
   /** The text section: both summaries, or why they are missing. */

@@ -172,11 +172,13 @@ public final class WarmUp {
         break;
       }
     }
+    // still rising: the last five buckets' median above the five before by more than 10 % (a run too short)
+    boolean rising = n >= 10 && median(curve, n - 5, n) > 1.1 * median(curve, n - 10, n - 5);
     JsonObject summary = run.summary();
     return new JsonObject().put("tool", "WarmUp").put("status", "measured")
         .put("start_to_ready_s", LoadRun.round((ready - launched) / 1e9, 2))
         .put("ready_to_load_s", LoadRun.round(offset, 3))
-        .put("steady_rps", steady).put("steady_buckets", last.length)
+        .put("steady_rps", steady).put("steady_buckets", last.length).put("still_rising", rising)
         .put("seconds_to_90pct", toNinety)
         .put("curve_rps", curve).put("curve_p99_ms", p99s)
         .put("requests_ok", run.okSoFar()).put("errors", run.errorsSoFar())
@@ -184,6 +186,15 @@ public final class WarmUp {
         .put("latency_ms", summary.getJsonObject("latency_ms"))
         .put("what", "seconds from /health/ready 200 to the end of the first 1 s bucket whose next-user answers"
             + " reach 90 % of steady (median of the last " + STEADY_BUCKETS + " buckets)");
+  }
+
+  private static double median(JsonArray curve, int from, int to) {
+    double[] v = new double[to - from];
+    for (int i = from; i < to; i++) {
+      v[i - from] = curve.getLong(i);
+    }
+    Arrays.sort(v);
+    return v[v.length / 2];
   }
 
   static String text(JsonObject w) {
@@ -195,6 +206,10 @@ public final class WarmUp {
             + " 90 %% of steady %s s after ready; errors %d%n", w.getDouble("start_to_ready_s"),
         w.getDouble("ready_to_load_s"), w.getDouble("steady_rps"),
         w.getValue("seconds_to_90pct") == null ? "never" : w.getValue("seconds_to_90pct"), w.getLong("errors")));
+    if (Boolean.TRUE.equals(w.getBoolean("still_rising"))) {
+      b.append("  !!! throughput was still rising at the end: the run is too short for a steady state, and the"
+          + " figure is not comparable with a full run's\n");
+    }
     b.append("  req/s per second after load start:");
     JsonArray c = w.getJsonArray("curve_rps");
     for (int i = 0; i < c.size(); i++) {
