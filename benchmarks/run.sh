@@ -394,6 +394,24 @@ java $HZ_FLAGS -cp "$BJAR" io.leadrouter.bench.ClusterForwarding --pg-uri "$PG_U
   --json "$WORK/cluster.json" 2>"$WORK/cluster.err" | tee "$SIDE/cluster.txt" \
   || loud "THE CLUSTER BENCHMARK FAILED (see $WORK/cluster.err)"
 
+# ---- scale of one node and warm-up after readiness ------------------------------------------------------
+# NodeScale: heap per active rotation (10 members), cold activation from Postgres, start-up time vs rotations
+# stored (Postgres). WarmUp: a fresh service JVM (memory store) under next-user load from the moment it is ready.
+if [[ "$QUICK" == 1 ]]; then SCALE_ROTATIONS=10000; WARMUP_LOAD_SECONDS=15; else SCALE_ROTATIONS=100000; WARMUP_LOAD_SECONDS=40; fi
+log "scale of one node: $SCALE_ROTATIONS rotations on Postgres (heap per active rotation, cold activation, start-up)"
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  java -Xmx3g -cp "$BJAR" io.leadrouter.bench.NodeScale --pg-uri "$PG_URI" --rotations "$SCALE_ROTATIONS" \
+    --json "$WORK/scale.json" 2>"$WORK/scale.err" | tee "$SIDE/scale.txt" \
+    || loud "THE NODE-SCALE BENCHMARK FAILED (see $WORK/scale.err)"
+else
+  loud "NODE SCALE NOT MEASURED: Postgres is missing"
+  echo '{"tool":"NodeScale","status":"unavailable","reason":"Postgres is not reachable on 127.0.0.1:5432"}' >"$WORK/scale.json"
+fi
+log "warm-up: a fresh service JVM, next-user load from the moment /health/ready answers 200 ($WARMUP_LOAD_SECONDS s)"
+java -cp "$BJAR" io.leadrouter.bench.WarmUp --jar "$JAR" --seconds "$WARMUP_LOAD_SECONDS" --connections "$CONNECTIONS" \
+  --json "$WORK/warmup.json" --log "$WORK/service-warmup.log" 2>"$WORK/warmup.err" | tee "$SIDE/warmup.txt" \
+  || loud "THE WARM-UP BENCHMARK FAILED (see $WORK/warmup.err)"
+
 # ---- JMH ----------------------------------------------------------------------------------------------
 log "JMH"
 run_jmh() { # OUT-FILE JMH-ARGS...
@@ -425,6 +443,7 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.tx
 REPORT_ARGS=(--http "$WORK/http.json" --pgstore "$WORK/pgstore.json" --eventbus "$WORK/eventbus.json"
   --jmh "$JMH_FILES" --machine "$WORK/machine.txt" --date "$DATE" --mode "$MODE"
   --out-json "$RESULTS/$OUT.json" --out-txt "$RESULTS/$OUT.txt")
+REPORT_ARGS+=(--scale "$WORK/scale.json" --warmup "$WORK/warmup.json")
 [[ -f "$WORK/jfr-top.txt" ]] && REPORT_ARGS+=(--jfr "$WORK/jfr-top.txt")
 # issue 14's other targets: cluster (7), client bus vs HTTP, JVM flags (4); a quick run against the last full one
 REPORT_ARGS+=(--cluster "$WORK/cluster.json" --client "$WORK/client.json" --jvm "$WORK/jvm.txt")

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  *
  * <p>Usage (benchmarks/run.sh calls it): {@code java -cp benchmarks.jar io.leadrouter.bench.Report --http F
  * [--pgstore F] [--eventbus F] [--jmh F[,F...]] [--machine F] [--jfr F] [--date D] [--mode full|quick]
- * [--cluster F] [--client F] [--jvm F] [--full F] --out-json F --out-txt F}; {@code --full}: the last full
+ * [--cluster F] [--scale F] [--warmup F] [--client F] [--jvm F] [--full F] --out-json F --out-txt F}; {@code --full}: the last full
  * run's JSON, which a quick run's ratios are compared with (see {@link IssueTargets}).
  */
 public final class Report {
@@ -172,6 +172,9 @@ public final class Report {
     if ("quick".equals(report.getString("mode"))) {
       report.put("quick_vs_full", IssueTargets.quickVsFull(ratios, json(o.get("full"))));
     }
+    // scale of one node and warm-up after readiness (NodeScale, WarmUp): see ScaleReport
+    ScaleReport.merge(report, json(o.get("scale")), json(o.get("warmup")), headline, targets, missing);
+
     report.put("headline", headline).put("ratios", ratios).put("targets", targets).put("missing", missing);
     if (jfr != null) {
       report.put("jfr_top_frames", new JsonArray(List.of(jfr.split("\n"))));
@@ -235,6 +238,7 @@ public final class Report {
     if (bus != null) {
       b.append("Event bus (in-process node, --mode eventbus)\n").append(harnessTable(bus)).append("\n");
     }
+    b.append(ScaleReport.text(report));
     b.append("JMH (scores: ops/s unless the unit says otherwise)\n");
     JsonArray jmh = report.getJsonArray("jmh");
     if (jmh.isEmpty()) {
