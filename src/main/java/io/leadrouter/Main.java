@@ -81,7 +81,8 @@ public final class Main {
     Config.unknownEnvironment(System.getenv()).forEach(name ->
         LOG.warn("environment: {} names no setting and is ignored (see --help)", name));
     PrometheusMeterRegistry registry = Metrics.prometheus();
-    VertxOptions options = config.cluster() ? ClusterNode.options(Metrics.vertxOptions(), config) : Metrics.vertxOptions();
+    VertxOptions base = Metrics.vertxOptions(config.eventLoops());
+    VertxOptions options = config.cluster() ? ClusterNode.options(base, config) : base;
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
     try {
       LOG.info("setting tracing: {}", Tracing.setUp(System.getenv(), Version.VERSION, options, builder));

@@ -15,6 +15,7 @@ public record Config(
     String httpHost,
     int httpPort,
     int httpInstances,
+    int eventLoops,
     String jwtSecret,
     List<Path> jwtPublicKeys,
     String jwtAlgorithm,
@@ -100,6 +101,7 @@ public record Config(
         p.string("http-host"),
         p.integer("http-port", 0, 65535),
         p.integer("http-instances", 1, 256),
+        p.integer("event-loops", 1, 1024),
         p.secret("jwt-secret"),
         p.paths("jwt-public-keys"),
         p.oneOf("jwt-algorithm", "RS256", "ES256"),
@@ -181,7 +183,8 @@ public record Config(
   /** Start-up log lines, one per setting that matters, never a secret's value. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
-    lines.add("http: " + httpHost + ":" + httpPort + " (" + httpInstances + " instances)");
+    lines.add("http: " + httpHost + ":" + httpPort + " (" + httpInstances + " instances); " + eventLoops
+        + " event loops");
     lines.add("auth: " + (jwtSecret != null ? "HS256 secret (" + jwtSecret.length() + " characters)"
         : !jwtPublicKeys.isEmpty() ? jwtAlgorithm + " public keys " + jwtPublicKeys : "DEV MODE (generated secret)"));
     lines.add("store: " + store + (store.equals("postgres")

@@ -29,6 +29,7 @@ final class Settings {
     s.put("http-host", new String[] {"0.0.0.0", "interface the HTTP server binds"});
     s.put("http-port", new String[] {"8080", "HTTP port"});
     s.put("http-instances", new String[] {cores, "HTTP verticle instances (event loops serving HTTP)"});
+    s.put("event-loops", new String[] {cores, "event-loop threads, shared by HTTP, the owners and the event bus (one per core: an owner then shares its loop with an HTTP verticle, and a pick arriving there needs no thread hop)"});
     s.put("jwt-secret", new String[] {null, "HS256 secret, at least 32 characters; with no key at all the service runs in dev mode"});
     s.put("jwt-public-keys", new String[] {null, "comma-separated PEM files of RS256/ES256 public keys (production)"});
     s.put("jwt-algorithm", new String[] {"RS256", "algorithm of jwt-public-keys: RS256 or ES256"});

@@ -73,6 +73,11 @@ public final class Metrics {
         .description("the running build; the value is always 1").register(registry);
   }
 
+  /** Vert.x with {@code eventLoops} event-loop threads and the metrics this service exports. */
+  public static VertxOptions vertxOptions(int eventLoops) {
+    return vertxOptions().setEventLoopPoolSize(eventLoops);
+  }
+
   public static VertxOptions vertxOptions() {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true)

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Commands handed to the owners of this process directly ({@link LocalOwners}), answered on the sender's
- * context. Each has the time the event bus would give it: all share one timeout, so they expire in the order
+ * context (always as a task of the sender's loop, never inside the owner's handler). A sender on the owner's
+ * own event loop has the command run at once; from any other thread it is a task of the owner's loop. Each has the time the event bus would give it: all share one timeout, so they expire in the order
  * they were sent, and one timer per {@link #SWEEP_MS} fails those past it (a 503, as a timed-out event-bus
  * request) instead of a timer per command.
  */
@@ -47,7 +48,16 @@ final class Direct {
       // on a context of its own: a sender's (an HTTP verticle's) would take the timer along when undeployed
       ((VertxInternal) vertx).createEventLoopContext().setPeriodic(SWEEP_MS, id -> sweep());
     }
-    owner.context().runOnContext(v -> owner.handler().handle(new LocalCommand(address, command, answer)));
+    LocalCommand message = new LocalCommand(address, command, answer);
+    ContextInternal context = (ContextInternal) owner.context();
+    ContextInternal current = ContextInternal.current();
+    if (context.inThread() && (current == null || current.unwrap() != context)) {
+      // the sender runs on the owner's event loop (an HTTP verticle sharing it): the owner runs the command now,
+      // as that loop's next task would, on its own context; its answer still reaches the sender as a task
+      context.dispatch(message, owner.handler());
+    } else {
+      context.runOnContext(v -> owner.handler().handle(message));
+    }
     return answer.future();
   }
 

@@ -8,6 +8,7 @@ import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
 import java.util.List;
@@ -53,6 +54,36 @@ class DirectCommandTest {
     assertThat(got[0]).isSameAs(STATE);
     assertThat(got[1]).isSameAs(sender);
     assertThat(ranOn.get()).isSameAs(ownerThread);
+  }
+
+  @Test
+  void aSenderOnTheOwnersLoopHasTheCommandRunAtOnceOnTheOwnersContext() throws Exception {
+    Vertx single = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)); // every context on one loop
+    try {
+      LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
+      Context owner = single.getOrCreateContext();
+      AtomicReference<Context> ranIn = new AtomicReference<>();
+      local.serve(PARTITIONER.partitionOf(ROTATION), owner, m -> {
+        ranIn.set(Vertx.currentContext());
+        m.reply(STATE, Messages.OPTIONS);
+      });
+      RotationService service = new RotationService(single, PARTITIONER, 5_000, local);
+      Context sender = single.getOrCreateContext();
+      assertThat(sender).isNotSameAs(owner);
+      CompletableFuture<Object[]> answered = new CompletableFuture<>();
+      sender.runOnContext(v -> {
+        service.get("2311", ROTATION).onComplete(ar ->
+            answered.complete(new Object[] {ar.result(), Vertx.currentContext(), ranIn.get()}));
+        answered.complete(new Object[] {"not yet run"}); // the owner ran the command within the call
+      });
+      Object[] got = answered.get(10, TimeUnit.SECONDS);
+      assertThat(got).hasSize(3);
+      assertThat(got[0]).isSameAs(STATE);
+      assertThat(got[1]).isSameAs(sender);
+      assertThat(got[2]).isSameAs(owner);
+    } finally {
+      single.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
