@@ -21,11 +21,10 @@ import java.util.Map;
  * time out (503) and the picks land when the store is back (a 503 never means a pick was lost; it may mean one
  * was made). The buffer bound still applies: beyond {@code write-buffer-max} picks are refused.
  */
-final class AckOnCommit implements Acknowledgement {
+final class AckOnCommit extends ForwardingAcknowledgement {
 
   private record Waiter(long sequence, Promise<Void> promise) {}
 
-  private final AckFromMemory memory;
   private final WriteBehind writeBehind;
   /** Per rotation, its picks waiting for their commit, in sequence order. */
   private final Map<Long, ArrayDeque<Waiter>> waiting = new HashMap<>();
@@ -33,7 +32,7 @@ final class AckOnCommit implements Acknowledgement {
   private Promise<Void> idle;
 
   AckOnCommit(RotationStore store, WriteBehind writeBehind) {
-    this.memory = new AckFromMemory(store, writeBehind);
+    super(new AckFromMemory(store, writeBehind));
     this.writeBehind = writeBehind;
     writeBehind.flushEagerly();
     writeBehind.onFlushed(this::committed);
@@ -60,7 +59,7 @@ final class AckOnCommit implements Acknowledgement {
 
   @Override
   public Future<Void> pick(long id, UserPicked picked, RotationState after) {
-    memory.pick(id, picked, after);
+    delegate.pick(id, picked, after);
     Promise<Void> committed = Promise.promise();
     waiting.computeIfAbsent(id, k -> new ArrayDeque<>()).addLast(new Waiter(picked.sequence(), committed));
     waiters++;
@@ -83,20 +82,8 @@ final class AckOnCommit implements Acknowledgement {
     return idle.future();
   }
 
-  @Override
-  public Future<Loaded> load(long id, int partition) {
-    return memory.load(id, partition);
-  }
 
-  @Override
-  public void attach(long id, Loaded loaded) {
-    memory.attach(id, loaded);
-  }
 
-  @Override
-  public void detach(long id) {
-    memory.detach(id);
-  }
 
   @Override
   public boolean settled(long id) {
@@ -108,23 +95,11 @@ final class AckOnCommit implements Acknowledgement {
     return Future.succeededFuture();
   }
 
-  @Override
-  public Future<Void> save(long id, RotationState before, RotationState next) {
-    return memory.save(id, before, next);
-  }
 
-  @Override
-  public Future<Void> delete(long id) {
-    return memory.delete(id);
-  }
 
-  @Override
-  public Future<Void> release(long id, Future<Void> numbersBack) {
-    return memory.release(id, numbersBack);
-  }
 
   @Override
   public int buffered() {
-    return memory.buffered(); // the picks waiting for their commit are in the write-behind backlog
+    return delegate.buffered(); // the picks waiting for their commit are in the write-behind backlog
   }
 }

@@ -25,13 +25,12 @@ import java.util.Map;
  * sequences among them (a resumed stream that has replayed that far from the log ignores the count). A rotation's deletion is announced after its last picks.
  * Confined to the owner's event loop.
  */
-public final class PickEvents implements Acknowledgement {
+public final class PickEvents extends ForwardingAcknowledgement {
 
   static final long INTERVAL_MS = 150;
   static final int MAX_BATCH = 1_000;
 
   private final Vertx vertx;
-  private final Acknowledgement delegate;
   private final Map<Long, Batch> pending = new LinkedHashMap<>();
   private boolean scheduled;
 
@@ -43,8 +42,8 @@ public final class PickEvents implements Acknowledgement {
   }
 
   PickEvents(Vertx vertx, Acknowledgement delegate) {
+    super(delegate);
     this.vertx = vertx;
-    this.delegate = delegate;
   }
 
   /** The event-bus address a rotation's pick batches are published to. */
@@ -132,57 +131,5 @@ public final class PickEvents implements Acknowledgement {
       o.put("fallbackFrom", p.fallbackFrom());
     }
     return o;
-  }
-
-  // ---- the rest is the wrapped acknowledgement's ---------------------------------------------------------
-
-  @Override
-  public Future<Loaded> load(long id, int partition) {
-    return delegate.load(id, partition);
-  }
-
-  @Override
-  public void attach(long id, Loaded loaded) {
-    delegate.attach(id, loaded);
-  }
-
-  @Override
-  public void detach(long id) {
-    delegate.detach(id);
-  }
-
-  @Override
-  public boolean settled(long id) {
-    return delegate.settled(id);
-  }
-
-  @Override
-  public Future<Void> whenSettled(long id) {
-    return delegate.whenSettled(id);
-  }
-
-  @Override
-  public Future<Void> save(long id, RotationState before, RotationState next) {
-    return delegate.save(id, before, next);
-  }
-
-  @Override
-  public Future<Void> release(long id, Future<Void> numbersBack) {
-    return delegate.release(id, numbersBack);
-  }
-
-  @Override
-  public int buffered() {
-    return delegate.buffered();
-  }
-
-  @Override
-  public int unacknowledged() {
-    return delegate.unacknowledged();
-  }
-
-  @Override
-  public Future<Void> idle() {
-    return delegate.idle();
   }
 }
