@@ -1,6 +1,5 @@
 package io.leadrouter.edge;
 
-import io.leadrouter.error.ApiException;
 import io.leadrouter.error.Failure;
 import io.leadrouter.owner.PickReply;
 import io.leadrouter.owner.RotationService;
@@ -33,15 +32,9 @@ public final class BatchPick {
     this.rotations = rotations;
   }
 
-  /** {@code count} checked to be 1..{@link #MAX}; the field name for the error is {@code field}. */
+  /** {@code count} checked to be 1..{@link #MAX} (1 when absent); the field name for the error is {@code field}. */
   public static int count(Object raw, String field) {
-    if (raw == null) {
-      return 1;
-    }
-    if (raw instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() >= 1 && n.longValue() <= MAX) {
-      return n.intValue();
-    }
-    throw ApiException.invalidField(field, "must be a whole number 1.." + MAX + ", got " + raw);
+    return Count.of(raw, field, 1, MAX);
   }
 
   /** {@code requestId} (may be null) is suffixed {@code #1..#count} in the assignment log. */

@@ -1,9 +1,9 @@
 package io.leadrouter.http;
 
 import io.leadrouter.auth.Caller;
+import io.leadrouter.edge.Count;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.Views;
-import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.rotation.Rotation;
 import io.leadrouter.store.Directory;
@@ -43,18 +43,7 @@ final class MemberRoutes {
   void preview(RoutingContext ctx) {
     Caller caller = HttpApiVerticle.caller(ctx);
     long id = Body.id(ctx, "rotationId");
-    String raw = ctx.request().getParam("count");
-    int count = 10;
-    if (raw != null) {
-      try {
-        count = Integer.parseInt(raw);
-      } catch (NumberFormatException e) {
-        count = -1;
-      }
-      if (count < 1 || count > MAX_PREVIEW) {
-        throw ApiException.invalid("count: must be a whole number 1.." + MAX_PREVIEW + ", got '" + raw + "'");
-      }
-    }
+    int count = Count.of(ctx.request().getParam("count"), "count", 10, MAX_PREVIEW);
     HttpApiVerticle.respond(ctx, 200, rotations.preview(caller.accountId(), id, count).map(Views::preview));
   }
 
