@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class ActiveRotations {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActiveRotations.class);
+  /** Rotations whose unused sequence numbers a graceful stop gives back in one statement. */
+  static final int RELEASE_BATCH = 1_000;
 
   private final Acknowledgement ack;
   private final WriteBehind writeBehind;
@@ -113,15 +115,48 @@ final class ActiveRotations {
     return new ReplicaException(ReplicaException.Kind.FENCED, "rotation " + id + " is now served by another member");
   }
 
-  /** After a clean drain: gives unused sequence numbers back and, in a cluster, forgets the replica entries. */
+  /**
+   * After a clean drain: gives unused sequence numbers back and, in a cluster, forgets the replica entries.
+   * The numbers go back {@link #RELEASE_BATCH} rotations per statement, one statement at a time, so that
+   * however many rotations are active the store's pool never sees more than one give-back of this owner.
+   * Best effort, never fails: what could not be given back stays reserved (the next start skips it), said
+   * in one WARN line for all of them.
+   */
   Future<Void> releaseAll() {
-    List<Future<Void>> released = new ArrayList<>();
+    List<Lifecycle> releasing = new ArrayList<>();
+    List<RotationStore.SequenceRelease> unused = new ArrayList<>();
     for (Lifecycle lifecycle : List.copyOf(entries.values())) {
       if (lifecycle.releasable()) {
-        released.add(lifecycle.release());
+        releasing.add(lifecycle);
+        unused.add(lifecycle.unused()); // taken now, as they stand at the stop
       }
     }
-    return Future.join(released).mapEmpty();
+    List<Future<Void>> released = new ArrayList<>();
+    int[] failed = {0};
+    Throwable[] firstError = {null};
+    Future<Void> batches = Future.succeededFuture();
+    for (int from = 0; from < releasing.size(); from += RELEASE_BATCH) {
+      int to = Math.min(from + RELEASE_BATCH, releasing.size());
+      List<Lifecycle> batch = releasing.subList(from, to);
+      List<RotationStore.SequenceRelease> numbers = unused.subList(from, to);
+      batches = batches.compose(v -> {
+        Future<Void> back = deps.store().releaseSequences(numbers).recover(e -> {
+          failed[0] += numbers.size();
+          if (firstError[0] == null) {
+            firstError[0] = e;
+          }
+          return Future.succeededFuture();
+        });
+        batch.forEach(lifecycle -> released.add(lifecycle.release(back)));
+        return back;
+      });
+    }
+    return batches.compose(v -> Future.join(released)).<Void>mapEmpty().onComplete(ar -> {
+      if (failed[0] > 0) {
+        LOG.warn("could not give back the unused sequence numbers of {} of {} rotations (they stay reserved: "
+            + "a restart skips them); first error: {}", failed[0], releasing.size(), firstError[0].getMessage());
+      }
+    });
   }
 
   /** Releases rotations unused for {@code idleMillis}; commands arriving meanwhile activate them afresh. */

@@ -253,6 +253,16 @@ final class Lifecycle {
     return deps.ack().release(id, block.release(rotation.state().sequence()));
   }
 
+  /** The numbers {@link #release()} would give back, to give back with other rotations' in one statement. */
+  RotationStore.SequenceRelease unused() {
+    return block.unused(rotation.state().sequence());
+  }
+
+  /** {@link #release()} once {@code numbersBack} completed (the numbers given back with others'; never fails). */
+  Future<Void> release(Future<Void> numbersBack) {
+    return deps.ack().release(id, numbersBack);
+  }
+
   static StoreException notFound(long id) {
     return new StoreException(StoreException.Kind.NOT_FOUND, "rotation " + id + " not found");
   }

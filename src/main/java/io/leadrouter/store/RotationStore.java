@@ -2,6 +2,7 @@ package io.leadrouter.store;
 
 import io.leadrouter.rotation.RotationState;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The rotations as their owners keep them: configuration written through, progress (position, sequence)
@@ -34,6 +35,16 @@ public interface RotationStore {
    * (the releasing owner's own reservation) is lowered: a newer owner's reservation is never given back.
    */
   Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling);
+
+  /** One rotation's part of {@link #releaseSequences(List)}: the arguments of the one-rotation call. */
+  record SequenceRelease(long rotationId, long sequence, long expectedCeiling) {}
+
+  /**
+   * {@link #releaseSequences(long, long, long)} for many rotations at once, each under the same conditions,
+   * as one statement: all or nothing, it fails when that statement fails. The caller bounds how many go in
+   * one call (a graceful stop gives back a thousand at a time).
+   */
+  Future<Void> releaseSequences(List<SequenceRelease> releases);
 
   /** Applies one write-behind batch (progress and assignment-log rows); idempotent (see {@link WriteBatch}). */
   Future<Void> flush(WriteBatch batch);

@@ -79,6 +79,14 @@ final class MemoryRotations implements RotationStore {
   }
 
   @Override
+  public Future<Void> releaseSequences(List<SequenceRelease> releases) {
+    for (SequenceRelease r : releases) {
+      releaseSequences(r.rotationId(), r.sequence(), r.expectedCeiling());
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> flush(WriteBatch batch) {
     db.flushes.incrementAndGet();
     for (WriteBatch.Progress p : batch.progress()) {

@@ -21,6 +21,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -131,6 +132,20 @@ final class PgRotations implements RotationStore {
   public Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling) {
     return pg.call(() -> pg.run(pg.pool(), Sql.RELEASE_SEQUENCES, Tuple.of(rotationId, sequence, expectedCeiling))
         .mapEmpty());
+  }
+
+  /** One statement for all of them, in id order (as {@link #flush}) so that concurrent writers lock rows alike. */
+  @Override
+  public Future<Void> releaseSequences(List<SequenceRelease> releases) {
+    if (releases.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<SequenceRelease> sorted = releases.stream()
+        .sorted(Comparator.comparingLong(SequenceRelease::rotationId)).toList();
+    Tuple args = Tuple.of(column(sorted, SequenceRelease::rotationId, Long[]::new),
+        column(sorted, SequenceRelease::sequence, Long[]::new),
+        column(sorted, SequenceRelease::expectedCeiling, Long[]::new));
+    return pg.call(() -> pg.run(pg.pool(), Sql.RELEASE_SEQUENCES_BATCH, args).mapEmpty());
   }
 
   /**

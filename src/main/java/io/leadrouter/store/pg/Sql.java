@@ -86,6 +86,11 @@ final class Sql {
   static final String RELEASE_SEQUENCES = "UPDATE rotation SET sequence_ceiling = $2 WHERE id = $1 AND sequence = $2"
       + " AND sequence_ceiling = $3";
 
+  /** {@link #RELEASE_SEQUENCES} for many rotations in one statement, each under the same conditions. */
+  static final String RELEASE_SEQUENCES_BATCH = "UPDATE rotation r SET sequence_ceiling = v.sequence"
+      + " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, sequence, ceiling)"
+      + " WHERE r.id = v.id AND r.sequence = v.sequence AND r.sequence_ceiling = v.ceiling";
+
   // ---- write-behind -----------------------------------------------------------------------------------
 
   /** One statement for the whole batch; the sequence guard keeps an older, retried batch from moving back. */

@@ -12,8 +12,10 @@ import io.leadrouter.store.memory.InMemoryStore;
 import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.Page;
 import io.leadrouter.store.RotationFilter;
+import io.leadrouter.store.RotationStore;
 import io.leadrouter.store.Storage;
 import io.leadrouter.store.StoreException;
+import io.leadrouter.store.StoredRotation;
 import io.leadrouter.store.StoreException.Kind;
 import io.leadrouter.store.Team;
 import io.leadrouter.store.TeamDraft;
@@ -224,6 +226,38 @@ class PgStoreTest {
               return null;
             }))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @BothStores
+  void batchedReleaseGivesBackUnderTheSameConditionsAsOneByOne(String kind, VertxTestContext ctx) {
+    Storage store = store(kind);
+    String account = account();
+    List<Future<Long>> created = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      created.add(store.rotations().createRotation(rotation(account, Status.ACTIVE, null))
+          .compose(r -> store.rotations().reserveSequences(r.id(), 100)
+              .compose(c -> store.rotations().flush(new WriteBatch(List.of(new Progress(r.id(), 1, 40)), List.of())))
+              .map(v -> r.id())));
+    }
+    Future.all(created).compose(all -> {
+      long caughtUp = created.get(0).result();
+      long behind = created.get(1).result();
+      long othersCeiling = created.get(2).result();
+      return store.rotations().releaseSequences(List.of())
+          .compose(v -> store.rotations().releaseSequences(List.of(
+              new RotationStore.SequenceRelease(othersCeiling, 40, 90), // another owner's ceiling: keep it
+              new RotationStore.SequenceRelease(987654321L, 5, 10), // no such rotation: nothing to do
+              new RotationStore.SequenceRelease(behind, 30, 100), // stored sequence is 40: keep the reservation
+              new RotationStore.SequenceRelease(caughtUp, 40, 100))))
+          .compose(v -> Future.all(store.rotations().loadRotation(caughtUp), store.rotations().loadRotation(behind),
+              store.rotations().loadRotation(othersCeiling)))
+          .map(loaded -> {
+            assertThat(loaded.<StoredRotation>resultAt(0).sequenceCeiling()).isEqualTo(40);
+            assertThat(loaded.<StoredRotation>resultAt(1).sequenceCeiling()).isEqualTo(100);
+            assertThat(loaded.<StoredRotation>resultAt(2).sequenceCeiling()).isEqualTo(100);
+            return null;
+          });
+    }).onComplete(ctx.succeedingThenComplete());
   }
 
   // ---- write-behind -----------------------------------------------------------------------------------
