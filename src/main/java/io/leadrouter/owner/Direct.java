@@ -42,20 +42,25 @@ final class Direct {
     if (owner == null) {
       return null;
     }
-    Promise<Object> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    ContextInternal sender = (ContextInternal) vertx.getOrCreateContext();
+    Promise<Object> answer = sender.promise();
     waiting.add(new Waiting(System.nanoTime() + timeoutNanos, answer));
     if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
       // on a context of its own: a sender's (an HTTP verticle's) would take the timer along when undeployed
       ((VertxInternal) vertx).createEventLoopContext().setPeriodic(SWEEP_MS, id -> sweep());
     }
-    LocalCommand message = new LocalCommand(address, command, answer);
     ContextInternal context = (ContextInternal) owner.context();
     ContextInternal current = ContextInternal.current();
     if (context.inThread() && (current == null || current.unwrap() != context)) {
       // the sender runs on the owner's event loop (an HTTP verticle sharing it): the owner runs the command now,
-      // as that loop's next task would, on its own context; its answer still reaches the sender as a task
-      context.dispatch(message, owner.handler());
+      // as that loop's next task would, on its own context. Its answer still reaches the sender as a later task
+      // of the loop, never within this call: a sender that sends its next command from the answer's handler
+      // would otherwise recurse, one stack frame deeper per command
+      Promise<Object> now = Promise.promise();
+      now.future().onComplete(ar -> sender.runOnContext(v -> answer.handle(ar)));
+      context.dispatch(new LocalCommand(address, command, now), owner.handler());
     } else {
+      LocalCommand message = new LocalCommand(address, command, answer);
       context.runOnContext(v -> owner.handler().handle(message));
     }
     return answer.future();
