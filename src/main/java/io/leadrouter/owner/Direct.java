@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Commands handed to the owners of this process directly ({@link LocalOwners}), answered on the sender's
@@ -26,7 +25,6 @@ final class Direct {
   private final LocalOwners owners;
   private final long timeoutNanos;
   private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
 
   private record Waiting(long deadline, Promise<Object> answer) {}
 
@@ -34,6 +32,8 @@ final class Direct {
     this.vertx = vertx;
     this.owners = owners;
     this.timeoutNanos = timeoutMs * 1_000_000;
+    // on a context of its own: a sender's (an HTTP verticle's) would take the timer along when undeployed
+    ((VertxInternal) vertx).createEventLoopContext().setPeriodic(SWEEP_MS, id -> sweep());
   }
 
   /** The owner's answer, or null when no owner in this process serves {@code partition} (use the event bus). */
@@ -45,10 +45,6 @@ final class Direct {
     ContextInternal sender = (ContextInternal) vertx.getOrCreateContext();
     Promise<Object> answer = sender.promise();
     waiting.add(new Waiting(System.nanoTime() + timeoutNanos, answer));
-    if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
-      // on a context of its own: a sender's (an HTTP verticle's) would take the timer along when undeployed
-      ((VertxInternal) vertx).createEventLoopContext().setPeriodic(SWEEP_MS, id -> sweep());
-    }
     ContextInternal context = (ContextInternal) owner.context();
     ContextInternal current = ContextInternal.current();
     if (context.inThread() && (current == null || current.unwrap() != context)) {

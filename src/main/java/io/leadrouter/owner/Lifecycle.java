@@ -250,7 +250,7 @@ final class Lifecycle {
 
   /** Gives back the unused numbers, then (in a cluster) forgets the replica entry. Best effort: never fails. */
   Future<Void> release() {
-    return deps.ack().release(id, block.release(rotation.state().sequence()));
+    return release(block.release(rotation.state().sequence()));
   }
 
   /** The numbers {@link #release()} would give back, to give back with other rotations' in one statement. */

@@ -52,14 +52,14 @@ public final class RotationService {
   private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong attempts = new AtomicLong();
   /** Single node: the owners reached without the event bus, or null. */
-  private Direct direct;
+  private final Direct direct;
 
   /** A command sent to {@code owner}, whose answer is {@code answer}. */
   private record InFlight(Object owner, Context context, Promise<Object> answer) {}
 
   /** Single node: the owners are in this process and never move. */
   public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs) {
-    this(vertx, partitioner, timeoutMs, false, OwnerWatch.none());
+    this(vertx, partitioner, timeoutMs, false, OwnerWatch.none(), null);
   }
 
   /**
@@ -67,18 +67,19 @@ public final class RotationService {
    * through the event bus (see {@link LocalOwners}); with {@code local} null, through the event bus.
    */
   public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, LocalOwners local) {
-    this(vertx, partitioner, timeoutMs, false, OwnerWatch.none());
-    this.direct = local == null ? null : new Direct(vertx, local, timeoutMs);
+    this(vertx, partitioner, timeoutMs, false, OwnerWatch.none(),
+        local == null ? null : new Direct(vertx, local, timeoutMs));
   }
 
   /** Cluster member: resends while partitions move, fails over at once when an owner's member leaves. */
   public RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, OwnerWatch watch) {
-    this(vertx, partitioner, timeoutMs, true, watch);
+    this(vertx, partitioner, timeoutMs, true, watch, null);
   }
 
   private RotationService(Vertx vertx, Partitioner partitioner, long timeoutMs, boolean resendWhileMoving,
-      OwnerWatch watch) {
+      OwnerWatch watch, Direct direct) {
     this.vertx = vertx;
+    this.direct = direct;
     this.partitioner = partitioner;
     this.timeoutMs = timeoutMs;
     this.resend = resendWhileMoving;
@@ -181,13 +182,11 @@ public final class RotationService {
     int partition = partitioner.partitionOf(command.rotationId());
     String address = Partitioner.address(partition);
     Future<Object> answer = direct == null ? null : direct.send(partition, address, command);
-    if (answer != null) {
-      return answer.transform(ar -> ar.succeeded() ? Future.succeededFuture((T) ar.result())
-          : Future.failedFuture(translate(ar.cause())));
+    if (answer == null) { // no owner reached directly: by the event bus
+      answer = vertx.eventBus().request(address, command, options).map(Message::body);
     }
-    return vertx.eventBus().request(address, command, options)
-        .transform(ar -> ar.succeeded() ? Future.succeededFuture((T) ar.result().body())
-            : Future.failedFuture(translate(ar.cause())));
+    return answer.transform(ar -> ar.succeeded() ? Future.succeededFuture((T) ar.result())
+        : Future.failedFuture(translate(ar.cause())));
   }
 
   /** {@code afterDeparture}: an owner left; send only once the event bus no longer routes to it. */
