@@ -27,6 +27,8 @@ final class HazelcastSetup {
    * members' settings instead of as a lite member) owns partitions it cannot serve (see {@link ForeignMembers}).
    */
   static final String MEMBER_ATTRIBUTE = "leadrouter.member";
+  /** The maps Vert.x's cluster manager declares in its default configuration. */
+  static final String VERTX_PREFIX = "__vertx.";
 
   private HazelcastSetup() {}
 
@@ -40,6 +42,7 @@ final class HazelcastSetup {
     // a write whose backup did not confirm in time fails instead of succeeding silently: a pick is
     // acknowledged only when a second member holds it
     hz.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+    vertxMapsBackUpAsynchronously(hz);
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     // part of the one shutdown budget (shutdown-seconds): the rest drains write-behind
@@ -87,6 +90,24 @@ final class HazelcastSetup {
     hz.addMapConfig(replica);
     hz.getSerializationConfig().addDataSerializableFactory(ReplicaSerialization.FACTORY_ID, new ReplicaSerialization());
     return hz;
+  }
+
+  /**
+   * Vert.x's own maps (event-bus subscriptions, node infos) take their backup asynchronously. The property
+   * above is global: with it, a write to a map with a synchronous backup fails when the backup's
+   * acknowledgement does not come within {@code hazelcast.operation.backup.timeout.millis}. That happens with
+   * no member lost: while the partition table changes (a member joins or leaves), a backup that reaches a
+   * member whose table says otherwise is dropped unacknowledged; and a backup member that stalls for a few
+   * seconds (a loaded machine, a long GC) acknowledges too late. Vert.x's writes then failed a
+   * member's join ({@code __vertx.nodeInfo}) or an event-bus consumer's registration ({@code __vertx.subs}).
+   * Nothing there needs a confirmed second copy: Vert.x writes its own entries again when a member leaves,
+   * and Hazelcast's anti-entropy repairs a backup that missed a write.
+   */
+  private static void vertxMapsBackUpAsynchronously(com.hazelcast.config.Config hz) {
+    hz.getMapConfigs().values().stream().filter(m -> m.getName().startsWith(VERTX_PREFIX))
+        .forEach(m -> m.setAsyncBackupCount(m.getBackupCount() + m.getAsyncBackupCount()).setBackupCount(0));
+    hz.getMultiMapConfigs().values().stream().filter(m -> m.getName().startsWith(VERTX_PREFIX))
+        .forEach(m -> m.setAsyncBackupCount(m.getBackupCount() + m.getAsyncBackupCount()).setBackupCount(0));
   }
 
   /**
