@@ -5,6 +5,8 @@ import io.leadrouter.error.Failure;
 import io.leadrouter.rotation.Rotation;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,5 +48,26 @@ public final class Messages {
       LOG.error("owner: unexpected failure", t);
     }
     message.fail(f.status(), f.message());
+  }
+
+  /** Whether a command failed because its rotation's partition moved away: nothing ran, send it again. */
+  static boolean moved(Throwable t) {
+    return t instanceof ReplyException re && (re.failureType() == ReplyFailure.NO_HANDLERS
+        || (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == MOVED));
+  }
+
+  /** The sender's side of {@link #fail}: an owner's failure reply as the {@link ServiceException} it stands for. */
+  static Throwable answer(Throwable t) {
+    if (t instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() != MOVED) {
+        String message = re.getMessage();
+        return message != null && message.startsWith(NoEligible.ENVELOPE) ? NoEligible.unwrap(re.failureCode(), message)
+            : new ServiceException(re.failureCode(), message);
+      }
+      return new ServiceException(503, re.failureType() == ReplyFailure.TIMEOUT
+          ? "the rotation's owner did not answer in time; retry"
+          : "no owner is serving this rotation's partition right now; retry");
+    }
+    return t;
   }
 }
