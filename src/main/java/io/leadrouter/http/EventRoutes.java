@@ -6,6 +6,7 @@ import io.leadrouter.error.ApiException;
 import io.leadrouter.owner.PickEvents;
 import io.leadrouter.owner.RotationService;
 import io.leadrouter.store.AssignmentLog;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -49,12 +50,14 @@ final class EventRoutes {
   private final long logLagMs;
   /** What ends each open stream; confined to the HTTP verticle's event loop, like every handler here. */
   private final Set<Runnable> open = new HashSet<>();
+  private final Counter droppedTotal;
 
   EventRoutes(Vertx vertx, Edge edge, long logLagMs) {
     this.vertx = vertx;
     this.rotations = edge.rotations();
     this.log = edge.assignmentLog();
     this.logLagMs = logLagMs;
+    this.droppedTotal = edge.metrics().eventsDropped();
   }
 
   void events(RoutingContext ctx) {
@@ -154,7 +157,7 @@ final class EventRoutes {
       open.remove(end[0]);
       close.run();
     });
-    return new EventStream(id, response, after, end[0]);
+    return new EventStream(id, response, after, end[0], droppedTotal);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.leadrouter.rotation.Member;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.store.Assignment;
 import io.leadrouter.store.Page;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,8 @@ final class EventStream {
   private final long rotationId;
   private final HttpServerResponse response;
   private final Runnable end;
+  /** The node's count of picks streams dropped. */
+  private final Counter droppedTotal;
   private long dropped;
   /** The highest sequence the client has had: live picks at or below it are duplicates. */
   private long seen;
@@ -32,8 +35,9 @@ final class EventStream {
   private long lastSent;
 
   /** {@code resumeAfter}: the client's Last-Event-ID (0 for a new stream: sequences start at 1). */
-  EventStream(long rotationId, HttpServerResponse response, long resumeAfter, Runnable end) {
+  EventStream(long rotationId, HttpServerResponse response, long resumeAfter, Runnable end, Counter droppedTotal) {
     this.rotationId = rotationId;
+    this.droppedTotal = droppedTotal;
     this.response = response;
     this.seen = resumeAfter;
     this.lastSent = resumeAfter;
@@ -88,6 +92,7 @@ final class EventStream {
     for (int i = 0; i < picks.size(); i++) {
       if (response.writeQueueFull()) {
         dropped += picks.size() - i;
+        droppedTotal.increment(picks.size() - i);
         break;
       }
       if (dropped > 0) {

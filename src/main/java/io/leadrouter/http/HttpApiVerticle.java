@@ -7,7 +7,6 @@ import io.leadrouter.edge.Contract;
 import io.leadrouter.edge.Edge;
 import io.leadrouter.edge.ReassignInput;
 import io.leadrouter.edge.Services;
-import io.leadrouter.error.ApiException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -32,14 +31,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * The HTTP API. All routes are declared in {@link #buildRouter(Contract)}; authentication and the account check are one
- * chained handler; every failure is rendered by one failure handler as {@code {"error": {code, message}}}.
+ * handler in front of them ({@link Gate}); every failure is rendered by one failure handler as {@code {"error": {code, message}}}.
  */
 public final class HttpApiVerticle extends VerticleBase {
 
   public static final long MAX_BODY = 1024 * 1024;
   /** The largest {@code POST /v1/leads} body: it is read before its sender is known, so kept small. */
   public static final long MAX_LEAD_BODY = 128 * 1024;
-  private static final String CALLER = "caller";
 
   private final String host;
   private final int port;
@@ -51,7 +49,6 @@ public final class HttpApiVerticle extends VerticleBase {
   private final boolean servesMetrics;
   /** No JWT key configured: the console may say so (it holds no secret). */
   private final boolean devMode;
-  private Authenticator authenticator;
   private HttpServer server;
   private Router router;
   private EventRoutes events;
@@ -70,7 +67,6 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
     return Contract.load(vertx).compose(this::listen);
   }
 
@@ -126,25 +122,6 @@ public final class HttpApiVerticle extends VerticleBase {
     return routes;
   }
 
-  /** Paths under these (as Vert.x's {@code /prefix*}) need a JWT; {@code /v1/leads} only for GET and HEAD (POST takes an ingest token). */
-  private static final String[] JWT_PREFIXES = {"/lead-rotations", "/teams", "/users", "GET /v1/leads"};
-  private static final String[] ORG_PREFIXES = {"/api/"};
-
-  /** Runs {@code handler} when the request's path is under one of {@code prefixes}, else passes the request on. */
-  private static void guard(RoutingContext ctx, String[] prefixes, Handler<RoutingContext> handler) {
-    String path = ctx.normalizedPath();
-    for (String prefix : prefixes) {
-      boolean getOnly = prefix.startsWith("GET ");
-      HttpMethod method = ctx.request().method();
-      if (getOnly ? (method == HttpMethod.GET || method == HttpMethod.HEAD) && path.startsWith(prefix.substring(4))
-          : path.startsWith(prefix)) {
-        handler.handle(ctx);
-        return;
-      }
-    }
-    ctx.next();
-  }
-
   private Router buildRouter(Contract contract) {
     Router router = Router.router(vertx);
     BodyGuard bodies = new BodyGuard(vertx, limits);
@@ -182,16 +159,14 @@ public final class HttpApiVerticle extends VerticleBase {
     // and one declared over the limit is refused (413) at once
     // (routes without a path: a prefix route would be named in the HTTP metrics' route label, before the
     // operation's own template)
-    Handler<RoutingContext> declared = bodies.declaredWithin(MAX_BODY);
-    router.route().handler(ctx -> guard(ctx, JWT_PREFIXES, this::authenticate));
-    router.route().handler(ctx -> guard(ctx, JWT_PREFIXES, declared));
-    router.route().handler(ctx -> guard(ctx, ORG_PREFIXES, this::authenticateOrg));
-    router.route().handler(ctx -> guard(ctx, ORG_PREFIXES, declared));
+    router.route().handler(new Gate(new Authenticator(JWTAuth.create(vertx, jwtOptions)), bodies.declaredWithin(MAX_BODY)));
     UnaryOperator<Route> reads = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
     // then, before its handler, the body is checked against its operation's schema in the API document
     BiFunction<Route, String, Route> body = (route, operationId) -> reads.apply(route)
         .handler(Body.validated(contract, operationId));
 
+    // the hot path first: a request tries the routes in order
+    router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     body.apply(router.post("/lead-rotations"), "createLeadRotation").handler(r::create);
     router.get("/lead-rotations").handler(r::list);
     router.get("/lead-rotations/:rotationId").handler(r::get);
@@ -199,7 +174,6 @@ public final class HttpApiVerticle extends VerticleBase {
     router.delete("/lead-rotations/:rotationId").handler(r::delete);
     body.apply(router.patch("/lead-rotations/:rotationId/status"), "changeLeadRotationStatus")
         .handler(r::changeStatus);
-    router.get("/lead-rotations/:rotationId/next-user").handler(r::nextUser);
     router.get("/lead-rotations/:rotationId/assignments").handler(h::assignments);
     router.get("/lead-rotations/:rotationId/stats").handler(h::stats);
     body.apply(router.patch("/lead-rotations/:rotationId/members/:userId"), "patchRotationMember").handler(m::patchMember);
@@ -252,30 +226,6 @@ public final class HttpApiVerticle extends VerticleBase {
     return router;
   }
 
-  private void authenticate(RoutingContext ctx) {
-    authenticator.authenticate(ctx.request().getHeader("authorization"), ctx.request().getHeader("x-account-id"))
-        .onSuccess(caller -> {
-          ctx.put(CALLER, caller);
-          ctx.next();
-        })
-        .onFailure(ctx::fail);
-  }
-
-  /** The integration API names the account in {@code orgId}; the token must grant it. */
-  private void authenticateOrg(RoutingContext ctx) {
-    String org = ctx.request().getParam("orgId");
-    if (org == null || org.isBlank()) {
-      ctx.fail(ApiException.invalid("orgId: query parameter required"));
-      return;
-    }
-    authenticator.authenticate(ctx.request().getHeader("authorization"), org)
-        .onSuccess(caller -> {
-          ctx.put(CALLER, caller);
-          ctx.next();
-        })
-        .onFailure(ctx::fail);
-  }
-
   /**
    * Makes a route take a body: admitted ({@link BodyGuard#admit}), then read. The BodyHandler is wrapped, as
    * vert.x-web refuses one after other handlers on a route (it could miss the body; here the body was paused
@@ -288,7 +238,7 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   static Caller caller(RoutingContext ctx) {
-    return ctx.get(CALLER);
+    return ctx.get(Gate.CALLER);
   }
 
   static void respond(RoutingContext ctx, int status, Future<JsonObject> result) {

@@ -34,6 +34,7 @@ public final class Metrics {
   private final Timer nextUserFailed;
   private final Timer flush;
   private final Counter storeErrors;
+  private final Counter eventsDropped;
   /** Accounts that get a {@code leadrouter_picks_total} series of their own; the rest share {@code other}. */
   static final int ACCOUNT_LABELS = 100;
   private static final String OTHER = "other";
@@ -47,6 +48,9 @@ public final class Metrics {
     this.flush = Timer.builder("leadrouter.writebehind.flush").description("write-behind flush latency")
         .publishPercentileHistogram().register(registry);
     this.storeErrors = Counter.builder("leadrouter.store.errors").description("failed store operations (flushes included)")
+        .register(registry);
+    this.eventsDropped = Counter.builder("leadrouter.events.dropped")
+        .description("picks an event stream did not write because its reader fell behind (told as event: dropped)")
         .register(registry);
   }
 
@@ -136,6 +140,11 @@ public final class Metrics {
 
   public void storeError() {
     storeErrors.increment();
+  }
+
+  /** {@code leadrouter_events_dropped_total}: picks event streams could not write to readers that fell behind. */
+  public Counter eventsDropped() {
+    return eventsDropped;
   }
 
   /**

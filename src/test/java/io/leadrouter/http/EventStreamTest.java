@@ -196,6 +196,12 @@ class EventStreamTest {
       // as the rotation's owner publishes them (PickEvents)
       vertx.eventBus().publish(io.leadrouter.owner.PickEvents.address(id), new JsonObject().put("picks", picks));
     }
+    // publishing returns before the node wrote the batches: the reader resumes only once the node dropped some
+    // (else, on a loaded machine, it could catch up before the node's write queue ever filled)
+    long full = System.currentTimeMillis() + 30_000;
+    while (droppedTotal() == 0 && System.currentTimeMillis() < full) {
+      Thread.sleep(50);
+    }
     stream.response().resume();
     // the count of picks lost is written with the next batch that finds room: one pick more at a time until
     // every pick is either shown or counted
@@ -219,6 +225,14 @@ class EventStreamTest {
     long total = sequence;
     assertThat(dropped).as("picks the slow reader lost, announced as event: dropped").isPositive();
     assertThat(seen + dropped).as("every pick either shown or counted as dropped").isEqualTo(total);
+    assertThat(droppedTotal()).as("leadrouter_events_dropped_total").isEqualTo(dropped);
+  }
+
+  /** The node's {@code leadrouter_events_dropped_total}, from its {@code /metrics}. */
+  private long droppedTotal() throws Exception {
+    String metrics = await(api.get("/metrics")).bodyAsString();
+    return metrics.lines().filter(l -> l.startsWith("leadrouter_events_dropped_total "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
   }
 
   @Test
