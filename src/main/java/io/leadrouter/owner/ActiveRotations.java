@@ -4,12 +4,14 @@ import io.leadrouter.ops.Metrics;
 import io.leadrouter.rotation.Rotation.Command;
 import io.leadrouter.store.RotationStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class ActiveRotations {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActiveRotations.class);
-  /** Rotations whose unused sequence numbers a graceful stop gives back in one statement. */
+  /** Rotations whose unused sequence numbers go back in one statement (a stop, passivation). */
   static final int RELEASE_BATCH = 1_000;
 
   private final Acknowledgement ack;
@@ -116,51 +118,24 @@ final class ActiveRotations {
   }
 
   /**
-   * After a clean drain: gives unused sequence numbers back and, in a cluster, forgets the replica entries.
-   * The numbers go back {@link #RELEASE_BATCH} rotations per statement, one statement at a time, so that
-   * however many rotations are active the store's pool never sees more than one give-back of this owner.
-   * Best effort, never fails: what could not be given back stays reserved (the next start skips it), said
-   * in one WARN line for all of them.
+   * After a clean drain: gives unused sequence numbers back and, in a cluster, forgets the replica entries
+   * (see {@link #giveBack}). Best effort, never fails.
    */
   Future<Void> releaseAll() {
     List<Lifecycle> releasing = new ArrayList<>();
-    List<RotationStore.SequenceRelease> unused = new ArrayList<>();
     for (Lifecycle lifecycle : List.copyOf(entries.values())) {
       if (lifecycle.releasable()) {
         releasing.add(lifecycle);
-        unused.add(lifecycle.unused()); // taken now, as they stand at the stop
       }
     }
-    List<Future<Void>> released = new ArrayList<>();
-    int[] failed = {0};
-    Throwable[] firstError = {null};
-    Future<Void> batches = Future.succeededFuture();
-    for (int from = 0; from < releasing.size(); from += RELEASE_BATCH) {
-      int to = Math.min(from + RELEASE_BATCH, releasing.size());
-      List<Lifecycle> batch = releasing.subList(from, to);
-      List<RotationStore.SequenceRelease> numbers = unused.subList(from, to);
-      batches = batches.compose(v -> {
-        Future<Void> back = deps.store().releaseSequences(numbers).recover(e -> {
-          failed[0] += numbers.size();
-          if (firstError[0] == null) {
-            firstError[0] = e;
-          }
-          return Future.succeededFuture();
-        });
-        batch.forEach(lifecycle -> released.add(lifecycle.release(back)));
-        return back;
-      });
-    }
-    return batches.compose(v -> Future.join(released)).<Void>mapEmpty().onComplete(ar -> {
-      if (failed[0] > 0) {
-        LOG.warn("could not give back the unused sequence numbers of {} of {} rotations (they stay reserved: "
-            + "a restart skips them); first error: {}", failed[0], releasing.size(), firstError[0].getMessage());
-      }
-    });
+    return giveBack(releasing, Lifecycle::release, "rotations");
   }
 
-  /** Releases rotations unused for {@code idleMillis}; commands arriving meanwhile activate them afresh. */
-  void passivateIdle() {
+  /**
+   * Releases rotations unused for {@code idleMillis} (see {@link #giveBack}); commands arriving meanwhile
+   * activate them afresh. Completes once their numbers are back.
+   */
+  Future<Void> passivateIdle() {
     long cutoff = clock.millis() - settings.idleMillis();
     List<Lifecycle> idle = new ArrayList<>();
     entries.forEach((id, lifecycle) -> {
@@ -168,9 +143,45 @@ final class ActiveRotations {
         idle.add(lifecycle);
       }
     });
-    idle.forEach(Lifecycle::passivate);
     if (!idle.isEmpty()) {
       LOG.debug("passivating {} idle rotations, {} active", idle.size(), entries.size());
     }
+    return giveBack(idle, Lifecycle::passivate, "idle rotations");
+  }
+
+  /**
+   * Gives the unused sequence numbers of {@code leaving} back, as they stand now, {@link #RELEASE_BATCH}
+   * rotations per statement and one statement at a time: however many rotations leave at once (a stop, a
+   * quiet hour's passivation), the store's pool never sees more than one give-back of this owner. Each
+   * rotation goes on at once with {@code leave}, given its batch's give-back, which never fails: numbers that
+   * could not go back stay reserved (the next activation skips them), said in one WARN line for all of them.
+   */
+  private Future<Void> giveBack(List<Lifecycle> leaving, BiFunction<Lifecycle, Future<Void>, Future<Void>> leave,
+      String what) {
+    List<RotationStore.SequenceRelease> unused = leaving.stream().map(Lifecycle::unused).toList();
+    List<Future<Void>> left = new ArrayList<>();
+    int[] failed = {0};
+    Throwable[] firstError = {null};
+    Future<Void> batches = Future.succeededFuture();
+    for (int from = 0; from < leaving.size(); from += RELEASE_BATCH) {
+      int to = Math.min(from + RELEASE_BATCH, leaving.size());
+      List<RotationStore.SequenceRelease> numbers = unused.subList(from, to);
+      Promise<Void> back = Promise.promise();
+      batches = batches.compose(v -> deps.store().releaseSequences(numbers).recover(e -> {
+        failed[0] += numbers.size();
+        if (firstError[0] == null) {
+          firstError[0] = e;
+        }
+        return Future.succeededFuture();
+      })).onComplete(back);
+      leaving.subList(from, to).forEach(lifecycle -> left.add(leave.apply(lifecycle, back.future())));
+    }
+    return batches.compose(v -> Future.join(left)).<Void>mapEmpty().onComplete(ar -> {
+      if (failed[0] > 0) {
+        LOG.warn("could not give back the unused sequence numbers of {} of {} {} (they stay reserved: "
+            + "their next activation skips them); first error: {}", failed[0], leaving.size(), what,
+            firstError[0].getMessage());
+      }
+    });
   }
 }

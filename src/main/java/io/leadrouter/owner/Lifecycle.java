@@ -187,11 +187,14 @@ final class Lifecycle {
         && deps.ack().settled(id);
   }
 
-  /** Gives its unused numbers back, then leaves memory; commands arriving meanwhile activate it afresh. */
-  void passivate() {
+  /**
+   * Unused: leaves memory once {@code numbersBack} (its {@link #unused()} numbers, given back with other
+   * rotations') completed; commands arriving meanwhile wait, then activate it afresh.
+   */
+  Future<Void> passivate(Future<Void> numbersBack) {
     Passivating passivating = new Passivating();
     move(passivating);
-    release().onComplete(ar -> {
+    return release(numbersBack).onComplete(ar -> {
       if (state == passivating) {
         finish();
       }
@@ -243,22 +246,20 @@ final class Lifecycle {
     failStash(moved);
   }
 
-  /** Whether {@link #release()} applies: loaded and not deleted. */
+  /** Whether {@link #release(Future)} applies: loaded and not deleted. */
   boolean releasable() {
     return rotation != null && !rotation.deleted();
   }
 
-  /** Gives back the unused numbers, then (in a cluster) forgets the replica entry. Best effort: never fails. */
-  Future<Void> release() {
-    return release(block.release(rotation.state().sequence()));
-  }
-
-  /** The numbers {@link #release()} would give back, to give back with other rotations' in one statement. */
+  /** The sequence numbers it reserved and has not used, to give back with other rotations' in one statement. */
   RotationStore.SequenceRelease unused() {
     return block.unused(rotation.state().sequence());
   }
 
-  /** {@link #release()} once {@code numbersBack} completed (the numbers given back with others'; never fails). */
+  /**
+   * Once {@code numbersBack} completed (its {@link #unused()} numbers, given back with others'), in a cluster
+   * forgets the replica entry. Best effort: never fails.
+   */
   Future<Void> release(Future<Void> numbersBack) {
     return deps.ack().release(id, numbersBack);
   }

@@ -109,19 +109,10 @@ final class SequenceBlock {
   }
 
   /**
-   * Gives back the numbers above {@code sequence} (the rotation leaves memory cleanly). Best effort: the
-   * numbers stay reserved otherwise, and the next owner skips them, giving out none of them twice.
+   * The numbers above {@code sequence} (the rotation leaves memory cleanly), to give back with other
+   * rotations' in one statement. Best effort: numbers not given back stay reserved, and the next owner skips
+   * them, giving out none of them twice.
    */
-  Future<Void> release(long sequence) {
-    // one rotation leaving alone (passivation); a graceful stop gives back many at once, see unused()
-    return store.releaseSequences(id, sequence, ceiling).recover(e -> {
-      LOG.warn("rotation {}: could not give back sequence numbers {}..{}: {}", id, sequence + 1, ceiling,
-          e.getMessage());
-      return Future.succeededFuture();
-    });
-  }
-
-  /** What {@link #release} would give back, for a give-back of many rotations in one statement. */
   RotationStore.SequenceRelease unused(long sequence) {
     return new RotationStore.SequenceRelease(id, sequence, ceiling);
   }

@@ -28,21 +28,16 @@ public interface RotationStore {
   /** Raises the reserved ceiling of a rotation's sequence numbers to at least {@code ceiling}; returns the stored one. */
   Future<Long> reserveSequences(long rotationId, long ceiling);
 
-  /**
-   * Gives back the unused part of a reservation after a clean stop: sets the ceiling to {@code sequence}
-   * if the stored sequence already equals it (progress flushed). A rotation whose stored ceiling equals its
-   * stored sequence stopped cleanly and resumes with no gap. Only a ceiling still at {@code expectedCeiling}
-   * (the releasing owner's own reservation) is lowered: a newer owner's reservation is never given back.
-   */
-  Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling);
-
-  /** One rotation's part of {@link #releaseSequences(List)}: the arguments of the one-rotation call. */
+  /** One rotation's part of {@link #releaseSequences}. */
   record SequenceRelease(long rotationId, long sequence, long expectedCeiling) {}
 
   /**
-   * {@link #releaseSequences(long, long, long)} for many rotations at once, each under the same conditions,
-   * as one statement: all or nothing, it fails when that statement fails. The caller bounds how many go in
-   * one call (a graceful stop gives back a thousand at a time).
+   * Gives back the unused part of each rotation's reservation after it left memory cleanly (a stop,
+   * passivation): sets the ceiling to {@code sequence} if the stored sequence already equals it (progress
+   * flushed). A rotation whose stored ceiling equals its stored sequence stopped cleanly and resumes with no
+   * gap. Only a ceiling still at {@code expectedCeiling} (the releasing owner's own reservation) is lowered:
+   * a newer owner's reservation is never given back. One statement: all or nothing, it fails when that
+   * statement fails. The caller bounds how many go in one call (a thousand at a time).
    */
   Future<Void> releaseSequences(List<SequenceRelease> releases);
 

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * A graceful stop with thousands of active rotations on a real Postgres (see {@link TestPostgres}): their unused
- * sequence numbers go back a thousand rotations per statement, not one statement each all at once (which,
- * past the pool's wait queue, were refused with one WARN per rotation). A pool of 4 connections, as small as
+ * A graceful stop, or passivation, of thousands of active rotations on a real Postgres (see {@link TestPostgres}):
+ * their unused sequence numbers go back a thousand rotations per statement, not one statement each all at
+ * once (which, past the pool's wait queue, were refused with one WARN per rotation). A pool of 4 connections, as small as
  * it gets, so that thousands of statements at once would overflow its queue of 1,000 waiters.
  */
 class GracefulStopReleaseTest {
@@ -84,9 +84,7 @@ class GracefulStopReleaseTest {
     int n = 2_200;
     List<Long> ids = createRotations(n);
     List<Integer> releaseBatches = Collections.synchronizedList(new ArrayList<>());
-    List<String> singleReleases = Collections.synchronizedList(new ArrayList<>());
-    RotationStore counting = counting(pg.rotations(), releaseBatches, singleReleases);
-    Owner first = new Owner(counting);
+    Owner first = new Owner(counting(pg.rotations(), releaseBatches), 600_000);
     // rotation i makes 1 + i % 3 picks: the first activates it and reserves a block, the others use the block
     pickEach(first, ids, 1);
     List<Long> more = new ArrayList<>();
@@ -103,7 +101,6 @@ class GracefulStopReleaseTest {
     first.stop();
 
     assertThat(releaseBatches).containsExactly(1_000, 1_000, 200);
-    assertThat(singleReleases).isEmpty();
     assertThat(warnings()).isEmpty();
     List<StoredRotation> stopped = loadAll(ids);
     for (int i = 0; i < n; i++) {
@@ -113,7 +110,7 @@ class GracefulStopReleaseTest {
     }
 
     // the next node: each rotation's first pick continues right after its last acknowledged sequence
-    Owner next = new Owner(pg.rotations());
+    Owner next = new Owner(pg.rotations(), 600_000);
     List<Long> picked = pickEach(next, ids, 1);
     for (int i = 0; i < n; i++) {
       assertThat(picked.get(i)).isEqualTo(ids.get(i) == fenced ? othersCeiling + 1 : 2 + i % 3);
@@ -124,11 +121,34 @@ class GracefulStopReleaseTest {
   }
 
   @Test
+  void passivationGivesManyIdleRotationsNumbersBackInBatchesAndTheyGoOnRightAfter() throws Exception {
+    int n = 2_200;
+    List<Long> ids = createRotations(n);
+    List<Integer> releaseBatches = Collections.synchronizedList(new ArrayList<>());
+    Owner owner = new Owner(counting(pg.rotations(), releaseBatches), 1); // idle after a millisecond
+    pickEach(owner, ids, 1);
+    owner.on(() -> owner.writeBehind.drain());
+    Thread.sleep(20);
+
+    owner.on(() -> owner.rotations.passivateIdle());
+
+    assertThat(releaseBatches).containsExactly(1_000, 1_000, 200);
+    assertThat(warnings()).isEmpty();
+    for (StoredRotation stored : loadAll(ids)) {
+      assertThat(stored.state().sequence()).isEqualTo(1);
+      assertThat(stored.sequenceCeiling()).isEqualTo(1); // given back: the next activation has no gap
+    }
+    // activated afresh by their next pick, each continues right after its last sequence
+    assertThat(pickEach(owner, ids, 1)).containsOnly(2L);
+    owner.stop();
+  }
+
+  @Test
   void aFailedGiveBackIsOneSummaryLineAndTheNumbersStayReserved() throws Exception {
     int n = 1_200;
     List<Long> ids = createRotations(n);
     PgStore doomed = Postgres.open(vertx, uri, 4).await(30, TimeUnit.SECONDS);
-    Owner owner = new Owner(doomed.rotations());
+    Owner owner = new Owner(doomed.rotations(), 600_000);
     pickEach(owner, ids, 1);
     owner.on(() -> owner.writeBehind.drain());
     doomed.close().await(10, TimeUnit.SECONDS); // every give-back statement now fails
@@ -153,8 +173,9 @@ class GracefulStopReleaseTest {
     final WriteBehind writeBehind;
     final ActiveRotations rotations;
 
-    Owner(RotationStore store) {
-      OwnerSettings settings = new OwnerSettings(1, 100_000, 1_000, 50, 100, 600_000, "test", false);
+    /** {@code idleMillis}: how long unused before {@link ActiveRotations#passivateIdle} lets a rotation go. */
+    Owner(RotationStore store, long idleMillis) {
+      OwnerSettings settings = new OwnerSettings(1, 100_000, 1_000, 50, 100, idleMillis, "test", false);
       writeBehind = new WriteBehind(vertx, store, "test", 100_000, 1_000, 50, Metrics.none());
       rotations = new ActiveRotations(new AckFromMemory(store, writeBehind), store, settings, Clock.systemUTC(),
           Metrics.none(), writeBehind, p -> true);
@@ -229,16 +250,12 @@ class GracefulStopReleaseTest {
     return loaded;
   }
 
-  /** {@code inner}, noting the sizes of its batched give-backs and every one-rotation give-back. */
-  private static RotationStore counting(RotationStore inner, List<Integer> batches, List<String> singles) {
+  /** {@code inner}, noting the size of each give-back. */
+  private static RotationStore counting(RotationStore inner, List<Integer> batches) {
     return (RotationStore) Proxy.newProxyInstance(RotationStore.class.getClassLoader(),
         new Class<?>[] {RotationStore.class}, (self, method, args) -> {
           if (method.getName().equals("releaseSequences")) {
-            if (args.length == 1) {
-              batches.add(((List<?>) args[0]).size());
-            } else {
-              singles.add(String.valueOf(args[0]));
-            }
+            batches.add(((List<?>) args[0]).size());
           }
           try {
             return method.invoke(inner, args);

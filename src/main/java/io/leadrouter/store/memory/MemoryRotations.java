@@ -72,16 +72,10 @@ final class MemoryRotations implements RotationStore {
   }
 
   @Override
-  public Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling) {
-    db.rotations.computeIfPresent(rotationId, (id, old) -> old.state().sequence() == sequence
-        && old.sequenceCeiling() == expectedCeiling ? new StoredRotation(old.state(), sequence) : old);
-    return Future.succeededFuture();
-  }
-
-  @Override
   public Future<Void> releaseSequences(List<SequenceRelease> releases) {
     for (SequenceRelease r : releases) {
-      releaseSequences(r.rotationId(), r.sequence(), r.expectedCeiling());
+      db.rotations.computeIfPresent(r.rotationId(), (id, old) -> old.state().sequence() == r.sequence()
+          && old.sequenceCeiling() == r.expectedCeiling() ? new StoredRotation(old.state(), r.sequence()) : old);
     }
     return Future.succeededFuture();
   }

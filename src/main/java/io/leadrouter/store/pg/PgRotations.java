@@ -128,12 +128,6 @@ final class PgRotations implements RotationStore {
             : Future.succeededFuture(rows.iterator().next().getLong(0))));
   }
 
-  @Override
-  public Future<Void> releaseSequences(long rotationId, long sequence, long expectedCeiling) {
-    return pg.call(() -> pg.run(pg.pool(), Sql.RELEASE_SEQUENCES, Tuple.of(rotationId, sequence, expectedCeiling))
-        .mapEmpty());
-  }
-
   /** One statement for all of them, in id order (as {@link #flush}) so that concurrent writers lock rows alike. */
   @Override
   public Future<Void> releaseSequences(List<SequenceRelease> releases) {

@@ -82,11 +82,10 @@ final class Sql {
   static final String RESERVE_SEQUENCES = "UPDATE rotation SET sequence_ceiling = GREATEST(sequence_ceiling, $2)"
       + " WHERE id = $1 RETURNING sequence_ceiling";
 
-  /** Gives back an unused reservation only when the stored progress has caught up with it. */
-  static final String RELEASE_SEQUENCES = "UPDATE rotation SET sequence_ceiling = $2 WHERE id = $1 AND sequence = $2"
-      + " AND sequence_ceiling = $3";
-
-  /** {@link #RELEASE_SEQUENCES} for many rotations in one statement, each under the same conditions. */
+  /**
+   * Gives back unused reservations, each only when the stored progress has caught up with it and the ceiling
+   * is still the releasing owner's; many rotations in one statement.
+   */
   static final String RELEASE_SEQUENCES_BATCH = "UPDATE rotation r SET sequence_ceiling = v.sequence"
       + " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, sequence, ceiling)"
       + " WHERE r.id = v.id AND r.sequence = v.sequence AND r.sequence_ceiling = v.ceiling";

@@ -212,13 +212,13 @@ class PgStoreTest {
             .compose(v -> store.rotations().reserveSequences(r.id(), 50))
             .map(ceiling -> assertThat(ceiling).isEqualTo(100))
             .compose(v -> store.rotations().flush(new WriteBatch(List.of(new Progress(r.id(), 1, 40)), List.of())))
-            .compose(v -> store.rotations().releaseSequences(r.id(), 30, 100)) // stored sequence is 40: keep the reservation
+            .compose(v -> release(store, r.id(), 30, 100)) // stored sequence is 40: keep the reservation
             .compose(v -> store.rotations().loadRotation(r.id()))
             .map(loaded -> assertThat(loaded.sequenceCeiling()).isEqualTo(100))
-            .compose(v -> store.rotations().releaseSequences(r.id(), 40, 90)) // another owner's ceiling: keep it
+            .compose(v -> release(store, r.id(), 40, 90)) // another owner's ceiling: keep it
             .compose(v -> store.rotations().loadRotation(r.id()))
             .map(loaded -> assertThat(loaded.sequenceCeiling()).isEqualTo(100))
-            .compose(v -> store.rotations().releaseSequences(r.id(), 40, 100))
+            .compose(v -> release(store, r.id(), 40, 100))
             .compose(v -> store.rotations().loadRotation(r.id()))
             .map(loaded -> {
               assertThat(loaded.sequenceCeiling()).isEqualTo(40);
@@ -690,5 +690,10 @@ class PgStoreTest {
       assertThat(((StoreException) ar.cause()).kind()).isEqualTo(kind);
       return Future.succeededFuture();
     });
+  }
+
+  /** One rotation's give-back. */
+  private static Future<Void> release(Storage store, long id, long sequence, long ceiling) {
+    return store.rotations().releaseSequences(List.of(new RotationStore.SequenceRelease(id, sequence, ceiling)));
   }
 }
