@@ -36,9 +36,9 @@ final class Gate implements Handler<RoutingContext> {
       authenticateOrg(ctx);
       return;
     }
+    HttpMethod method = ctx.request().method();
     for (String prefix : JWT_PREFIXES) {
       boolean getOnly = prefix.startsWith("GET ");
-      HttpMethod method = ctx.request().method();
       if (getOnly ? (method == HttpMethod.GET || method == HttpMethod.HEAD) && path.startsWith(prefix.substring(4))
           : path.startsWith(prefix)) {
         authenticate(ctx);
@@ -71,5 +71,4 @@ final class Gate implements Handler<RoutingContext> {
         })
         .onFailure(ctx::fail);
   }
-
 }

@@ -159,7 +159,8 @@ public final class HttpApiVerticle extends VerticleBase {
     // and one declared over the limit is refused (413) at once
     // (routes without a path: a prefix route would be named in the HTTP metrics' route label, before the
     // operation's own template)
-    router.route().handler(new Gate(new Authenticator(JWTAuth.create(vertx, jwtOptions)), bodies.declaredWithin(MAX_BODY)));
+    Authenticator authenticator = new Authenticator(JWTAuth.create(vertx, jwtOptions));
+    router.route().handler(new Gate(authenticator, bodies.declaredWithin(MAX_BODY)));
     UnaryOperator<Route> reads = withBody(bodies.admit(MAX_BODY, false), MAX_BODY);
     // then, before its handler, the body is checked against its operation's schema in the API document
     BiFunction<Route, String, Route> body = (route, operationId) -> reads.apply(route)

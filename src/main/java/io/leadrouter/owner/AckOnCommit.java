@@ -15,7 +15,8 @@ import java.util.Map;
  * Single node with {@code ack=commit}: a pick is applied in memory at once (the next pick need not wait), but
  * answered only once the store has committed the flush holding its log row and the rotation's position, so a
  * crash loses no acknowledged pick. The write-behind flushes eagerly: every pick waiting when a flush starts
- * shares its transaction (group commit). Everything else is as {@link AckFromMemory}.
+ * shares its transaction (group commit). Everything else is as {@link AckFromMemory}; the picks waiting for
+ * their commit are in its write-behind backlog ({@link #buffered()}).
  *
  * <p>While the store fails, the write-behind retries with back-off and the picks keep waiting; their requests
  * time out (503) and the picks land when the store is back (a 503 never means a pick was lost; it may mean one
@@ -82,9 +83,6 @@ final class AckOnCommit extends ForwardingAcknowledgement {
     return idle.future();
   }
 
-
-
-
   @Override
   public boolean settled(long id) {
     return true; // configuration writes go straight through; a pick waiting for its commit fences nothing
@@ -93,13 +91,5 @@ final class AckOnCommit extends ForwardingAcknowledgement {
   @Override
   public Future<Void> whenSettled(long id) {
     return Future.succeededFuture();
-  }
-
-
-
-
-  @Override
-  public int buffered() {
-    return delegate.buffered(); // the picks waiting for their commit are in the write-behind backlog
   }
 }

@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Commands handed to the owners of this process directly ({@link LocalOwners}), answered on the sender's
  * context (always as a task of the sender's loop, never inside the owner's handler). A sender on the owner's
- * own event loop has the command run at once; from any other thread it is a task of the owner's loop. Each has the time the event bus would give it: all share one timeout, so they expire in the order
- * they were sent, and one timer per {@link #SWEEP_MS} fails those past it (a 503, as a timed-out event-bus
- * request) instead of a timer per command.
+ * own event loop has the command run at once; from any other thread it is a task of the owner's loop. Each
+ * has the time the event bus would give it: all share one timeout, so they expire in the order they were
+ * sent, and one timer per {@link #SWEEP_MS} fails those past it (a 503, as a timed-out event-bus request)
+ * instead of a timer per command.
  */
 final class Direct {
 

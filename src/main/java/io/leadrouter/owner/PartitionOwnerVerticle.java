@@ -6,6 +6,7 @@ import io.leadrouter.store.RotationStore;
 import io.leadrouter.util.Consumers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -54,7 +55,7 @@ public final class PartitionOwnerVerticle extends VerticleBase {
   private final Replica replica;
   /** Single node: where this owner enters its partitions for commands sent without the event bus, or null. */
   private final LocalOwners local;
-  private final io.vertx.core.Handler<Message<Command>> handler = this::onCommand;
+  private final Handler<Message<Command>> handler = this::onCommand;
   private final Map<Integer, MessageConsumer<Command>> hosted = new HashMap<>();
   /**
    * Consumers of partitions handed over, kept registered for {@code RELEASE_DELAY_MS}: the event bus drops a
