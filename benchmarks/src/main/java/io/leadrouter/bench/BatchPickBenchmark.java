@@ -2,9 +2,8 @@ package io.leadrouter.bench;
 
 import io.leadrouter.edge.BatchPick;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,40 +78,10 @@ public class BatchPickBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCHES)
   public long batch() throws Exception {
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    sender.runOnContext(v -> new Object() {
-      int sent;
-      int completed;
-      long picks;
-
-      void start() {
-        for (int i = 0; i < Math.min(window, BATCHES); i++) {
-          send();
-        }
-      }
-
-      void send() {
-        sent++;
-        batch.pick(Fixtures.ACCOUNT, rotationId, count, null).onComplete(ar -> {
-          if (ar.failed()) {
-            done.completeExceptionally(ar.cause());
-            return;
-          }
-          JsonObject answer = ar.result();
-          if (answer.containsKey("error")) {
-            done.completeExceptionally(new IllegalStateException("batch cut short: " + answer.getValue("error")));
-            return;
-          }
-          picks += answer.getJsonArray("picks").size();
-          if (++completed == BATCHES) {
-            done.complete(picks);
-          } else if (sent < BATCHES) {
-            send();
-          }
-        });
-      }
-    }.start());
-    long picks = done.get(60, TimeUnit.SECONDS);
+    long picks = Fixtures.window(sender, BATCHES, window, () -> batch.pick(Fixtures.ACCOUNT, rotationId, count, null)
+        .compose(answer -> answer.containsKey("error")
+            ? Future.failedFuture(new IllegalStateException("batch cut short: " + answer.getValue("error")))
+            : Future.succeededFuture((long) answer.getJsonArray("picks").size())));
     if (picks != (long) BATCHES * count) {
       throw new IllegalStateException("expected " + BATCHES * count + " picks, got " + picks);
     }

@@ -10,7 +10,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -138,35 +137,6 @@ public class EventBusRoundTripBenchmark {
 
   /** Runs {@value #OPS} requests on the sender's event loop, at most {@code inFlight} at a time. */
   private long window(Supplier<Future<Long>> request) throws Exception {
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    sender.runOnContext(v -> new Object() {
-      int sent;
-      int completed;
-      long sum;
-
-      void start() {
-        int first = Math.min(inFlight, OPS);
-        for (int i = 0; i < first; i++) {
-          send();
-        }
-      }
-
-      void send() {
-        sent++;
-        request.get().onComplete(ar -> {
-          if (ar.failed()) {
-            done.completeExceptionally(ar.cause());
-            return;
-          }
-          sum += ar.result();
-          if (++completed == OPS) {
-            done.complete(sum);
-          } else if (sent < OPS) {
-            send();
-          }
-        });
-      }
-    }.start());
-    return done.get(60, TimeUnit.SECONDS);
+    return Fixtures.window(sender, OPS, inFlight, request);
   }
 }

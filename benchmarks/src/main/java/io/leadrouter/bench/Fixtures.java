@@ -16,6 +16,7 @@ import io.leadrouter.store.NewRotation;
 import io.leadrouter.store.User;
 import io.leadrouter.store.UserRef;
 import io.leadrouter.store.WriteBatch;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -223,5 +225,42 @@ final class Fixtures {
     void stop() throws Exception {
       app.stop().await(60, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Runs {@code total} requests on {@code sender}'s event loop, at most {@code inFlight} at a time (a new one
+   * as each answers); the sum of their answers, or the first failure.
+   */
+  static long window(Context sender, int total, int inFlight, Supplier<Future<Long>> request) throws Exception {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    sender.runOnContext(v -> new Object() {
+      int sent;
+      int completed;
+      long sum;
+
+      void start() {
+        int first = Math.min(inFlight, total);
+        for (int i = 0; i < first; i++) {
+          send();
+        }
+      }
+
+      void send() {
+        sent++;
+        request.get().onComplete(ar -> {
+          if (ar.failed()) {
+            done.completeExceptionally(ar.cause());
+            return;
+          }
+          sum += ar.result();
+          if (++completed == total) {
+            done.complete(sum);
+          } else if (sent < total) {
+            send();
+          }
+        });
+      }
+    }.start());
+    return done.get(60, TimeUnit.SECONDS);
   }
 }
