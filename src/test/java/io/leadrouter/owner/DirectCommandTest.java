@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadrouter.rotation.Member;
+import io.leadrouter.rotation.Rotation.Command;
 import io.leadrouter.rotation.RotationState;
 import io.leadrouter.rotation.Status;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
 import java.util.List;
@@ -34,16 +37,14 @@ class DirectCommandTest {
 
   @Test
   void theOwnerRunsTheCommandOnItsLoopAndTheAnswerReturnsOnTheSendersContext(Vertx vertx) throws Exception {
-    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
     Context owner = vertx.getOrCreateContext();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
-    local.serve(PARTITIONER.partitionOf(ROTATION), owner, m -> {
+    RotationService service = served(vertx, owner, 5_000, m -> {
       ranOn.set(Thread.currentThread());
       assertThat(m.address()).isEqualTo(Partitioner.address(PARTITIONER.partitionOf(ROTATION)));
       m.reply(STATE, Messages.OPTIONS);
     });
     Thread ownerThread = runOn(owner);
-    RotationService service = new RotationService(vertx, PARTITIONER, 5_000, local);
 
     Context sender = vertx.getOrCreateContext();
     CompletableFuture<Object[]> answered = new CompletableFuture<>();
@@ -60,14 +61,12 @@ class DirectCommandTest {
   void aSenderOnTheOwnersLoopHasTheCommandRunAtOnceOnTheOwnersContext() throws Exception {
     Vertx single = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)); // every context on one loop
     try {
-      LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
       Context owner = single.getOrCreateContext();
       AtomicReference<Context> ranIn = new AtomicReference<>();
-      local.serve(PARTITIONER.partitionOf(ROTATION), owner, m -> {
+      RotationService service = served(single, owner, 5_000, m -> {
         ranIn.set(Vertx.currentContext());
         m.reply(STATE, Messages.OPTIONS);
       });
-      RotationService service = new RotationService(single, PARTITIONER, 5_000, local);
       Context sender = single.getOrCreateContext();
       assertThat(sender).isNotSameAs(owner);
       CompletableFuture<Object[]> answered = new CompletableFuture<>();
@@ -110,9 +109,7 @@ class DirectCommandTest {
 
   @Test
   void aFailureReplyIsTheOwnersAnswerAsOnTheEventBus(Vertx vertx) {
-    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
-    local.serve(PARTITIONER.partitionOf(ROTATION), vertx.getOrCreateContext(), m -> m.fail(404, "no rotation 42"));
-    RotationService service = new RotationService(vertx, PARTITIONER, 5_000, local);
+    RotationService service = served(vertx, vertx.getOrCreateContext(), 5_000, m -> m.fail(404, "no rotation 42"));
     assertThatThrownBy(() -> service.get("2311", ROTATION).await(10, TimeUnit.SECONDS))
         .isInstanceOfSatisfying(ServiceException.class, e -> {
           assertThat(e.status()).isEqualTo(404);
@@ -122,9 +119,7 @@ class DirectCommandTest {
 
   @Test
   void anOwnerThatNeverAnswersCostsTheTimeout(Vertx vertx) {
-    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
-    local.serve(PARTITIONER.partitionOf(ROTATION), vertx.getOrCreateContext(), m -> { });
-    RotationService service = new RotationService(vertx, PARTITIONER, 300, local);
+    RotationService service = served(vertx, vertx.getOrCreateContext(), 300, m -> { });
     assertThatThrownBy(() -> service.get("2311", ROTATION).await(10, TimeUnit.SECONDS))
         .isInstanceOfSatisfying(ServiceException.class, e -> {
           assertThat(e.status()).isEqualTo(503);
@@ -151,5 +146,12 @@ class DirectCommandTest {
     CompletableFuture<Thread> thread = new CompletableFuture<>();
     context.runOnContext(v -> thread.complete(Thread.currentThread()));
     return thread.get(10, TimeUnit.SECONDS);
+  }
+
+  /** A single node's service whose owner of {@link #ROTATION}, on {@code owner}, answers with {@code handler}. */
+  private static RotationService served(Vertx vertx, Context owner, long timeoutMs, Handler<Message<Command>> handler) {
+    LocalOwners local = new LocalOwners(PARTITIONER.partitionCount());
+    local.serve(PARTITIONER.partitionOf(ROTATION), owner, handler);
+    return new RotationService(vertx, PARTITIONER, timeoutMs, local);
   }
 }
