@@ -111,7 +111,7 @@ final class HazelcastReplica implements Replica {
     // a local query over this member's partitions: blocking, so on a worker
     return vertx.executeBlocking(() -> {
       List<Long> ids = new ArrayList<>();
-      for (Long id : map.localKeySet(new ReplicaOps.HasPending())) {
+      for (Long id : map.localKeySet(new HasPending())) {
         if (partitions.contains(partitioner.partitionOf(id))) {
           ids.add(id);
         }

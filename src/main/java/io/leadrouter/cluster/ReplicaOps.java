@@ -4,7 +4,6 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import com.hazelcast.query.Predicate;
 import io.leadrouter.store.Assignment;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -219,33 +218,6 @@ final class ReplicaOps {
     @Override
     public void readData(ObjectDataInput in) throws IOException {
       epoch = in.readLong();
-    }
-  }
-
-  /** Entries holding picks the store does not have yet. */
-  static final class HasPending implements Predicate<Long, ReplicaEntry>, IdentifiedDataSerializable {
-
-    @Override
-    public boolean apply(Map.Entry<Long, ReplicaEntry> entry) {
-      return entry.getValue() != null && !entry.getValue().pending.isEmpty();
-    }
-
-    @Override
-    public int getFactoryId() {
-      return ReplicaSerialization.FACTORY_ID;
-    }
-
-    @Override
-    public int getClassId() {
-      return ReplicaSerialization.HAS_PENDING;
-    }
-
-    @Override
-    public void writeData(ObjectDataOutput out) {
-    }
-
-    @Override
-    public void readData(ObjectDataInput in) {
     }
   }
 

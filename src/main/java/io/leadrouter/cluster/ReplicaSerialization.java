@@ -25,7 +25,7 @@ final class ReplicaSerialization implements DataSerializableFactory {
       case TRIM -> new ReplicaOps.Trim();
       case FORGET -> new ReplicaOps.Forget();
       case CLAIMED -> new ReplicaOps.Claimed();
-      case HAS_PENDING -> new ReplicaOps.HasPending();
+      case HAS_PENDING -> new HasPending();
       default -> null;
     };
   }
